@@ -1,0 +1,45 @@
+// Subscriber: receives this agency's deliveries from the hub and acknowledges them.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/sdk/client_options.h"
+#include "gallery/v1/record.pb.h"
+#include "hub/common/result.h"
+
+namespace gallery::sdk {
+
+// One disclosure to this agency.
+struct Delivery {
+  uint64_t delivery_id = 0;
+  v1::Record record;                  // already redacted by the hub for this agency
+  std::vector<std::string> rule_ids;  // the rules that permitted it
+  bool redelivered = false;           // sent before; the record id tells duplicates apart
+};
+
+// Not thread-safe: use from one thread. Reconnects and resubscribes by itself; deliveries
+// not acked before a reconnect come again.
+class Subscriber {
+ public:
+  explicit Subscriber(ClientOptions options);
+  ~Subscriber();
+  Subscriber(const Subscriber&) = delete;
+  Subscriber& operator=(const Subscriber&) = delete;
+
+  // Waits up to `timeout` for the next delivery; std::nullopt when none came.
+  Result<std::optional<Delivery>> Next(std::chrono::milliseconds timeout);
+
+  // Tells the hub this delivery is durably taken. Acks are sent at once.
+  Status Ack(uint64_t delivery_id);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gallery::sdk

@@ -1,0 +1,55 @@
+// Helpers for YAML documents owned by people: positions and strict keys in errors.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+namespace gallery {
+
+// Collects every error found in one document, each prefixed "file:line:col: ".
+class YamlErrors {
+ public:
+  explicit YamlErrors(std::string file) : file_(std::move(file)) {}
+
+  // yaml-cpp marks are 0-based; messages are 1-based like compilers'.
+  void Add(const YAML::Mark& mark, std::string_view message);
+  void Add(const YAML::Node& node, std::string_view message) { Add(node.Mark(), message); }
+  std::string Where(const YAML::Mark& mark) const;
+  bool empty() const { return messages_.empty(); }
+  const std::vector<std::string>& messages() const { return messages_; }
+  // All messages, one per line.
+  std::string Joined() const;
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  std::vector<std::string> messages_;
+};
+
+// Reports each key of map `node` that is not in `allowed`, naming the expected keys.
+void CheckKeys(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
+               YamlErrors& errors);
+
+// Reads a scalar string at `node[key]`; reports a type error when it is not a scalar.
+// Returns `fallback` when the key is absent.
+std::string ScalarOr(const YAML::Node& node, std::string_view key, std::string fallback,
+                     YamlErrors& errors);
+
+// Reads a list of scalars, or a single scalar as a one-element list.
+std::vector<std::string> ScalarList(const YAML::Node& node, std::string_view key,
+                                    YamlErrors& errors);
+
+// Parses `text` as one YAML document. On a syntax error adds it (with position) to `errors`
+// and returns a null node. Rejects documents deeper than kMaxYamlDepth or using aliases
+// beyond kMaxYamlAliases, which guards against alias bombs.
+YAML::Node ParseYaml(std::string_view text, YamlErrors& errors);
+
+inline constexpr int kMaxYamlDepth = 32;
+inline constexpr int kMaxYamlAliases = 64;
+inline constexpr size_t kMaxYamlBytes = 4 * 1024 * 1024;
+
+}  // namespace gallery

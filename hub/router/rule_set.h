@@ -1,0 +1,47 @@
+// RuleSet: the sharing protocols loaded together, compiled and immutable.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gallery/v1/record.pb.h"
+#include "hub/common/agency.h"
+#include "hub/common/result.h"
+#include "hub/router/decision.h"
+#include "hub/router/rule.h"
+
+namespace gallery::router {
+
+// Immutable once built, so safe to share across threads through shared_ptr<const RuleSet>.
+class RuleSet {
+ public:
+  // Loads every *.yaml / *.yml file in `dir` (sorted by name). Errors are
+  // kInvalidArgument and list every problem found as "file:line:col: message", one per
+  // line; unknown agencies, kinds and duplicate rule ids are errors.
+  static Result<std::shared_ptr<const RuleSet>> LoadDirectory(const std::string& dir,
+                                                              std::vector<Agency> agencies);
+  // As LoadDirectory for one document; `file` names it in errors.
+  static Result<std::shared_ptr<const RuleSet>> LoadString(std::string_view yaml,
+                                                           const std::string& file,
+                                                           std::vector<Agency> agencies);
+
+  // Default deny: decides, for every configured agency except the source, whether the
+  // record travels and in which redacted form. Never blocks; thread-safe.
+  Decision Route(const v1::Record& record) const;
+
+  const std::vector<Rule>& rules() const { return rules_; }
+  const std::vector<Agency>& agencies() const { return agencies_; }
+  // SHA-256 hex of the loaded files' names and contents; identifies the rule set in logs.
+  const std::string& content_hash() const { return content_hash_; }
+
+ private:
+  RuleSet(std::vector<Rule> rules, std::vector<Agency> agencies, std::string content_hash);
+
+  std::vector<Rule> rules_;
+  std::vector<Agency> agencies_;
+  std::string content_hash_;
+};
+
+}  // namespace gallery::router
