@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,10 @@ class Subscriber {
   // Waits up to `timeout` for the next delivery; std::nullopt when none came.
   Result<std::optional<Delivery>> Next(std::chrono::milliseconds timeout);
 
-  // Tells the hub this delivery is durably taken. Acks are sent at once.
+  // Tells the hub these deliveries are durably taken. Acks are sent at once; an ack lost
+  // on the way means the delivery comes again, with the same record id.
   Status Ack(uint64_t delivery_id);
+  Status Ack(std::span<const uint64_t> delivery_ids);
 
  private:
   class Impl;

@@ -1,0 +1,123 @@
+// hubctl: the administration tool for a Gallery hub.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "hub/cli/disclosure_report.h"
+#include "hub/config/hub_config.h"
+#include "hub/router/rule_set.h"
+#include "hub/store/sqlite_store.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: hubctl COMMAND [options]
+
+Commands:
+  disclosures --config FILE [--store PATH]
+      For each journaled record: who received it under which rules, what was withheld
+      from each recipient, who did not receive it and why; then checks that each GP
+      practice received only its own registered patients (exit 1 if not). Read-only.
+  pending --config FILE [--store PATH]
+      Unacked deliveries per recipient and in total. Read-only.
+  rules check DIR --config FILE
+      Loads the rule files in DIR against the config's agencies, as hubd would, and
+      prints every error as file:line:col. Exit 0 when valid, 1 when not. Read-only.
+)";
+
+struct Args {
+  std::vector<std::string> positional;
+  std::string config;
+  std::string store;
+};
+
+bool ParseArgs(int argc, char** argv, Args& args) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if ((arg == "--config" || arg == "--store") && i + 1 < argc) {
+      (arg == "--config" ? args.config : args.store) = argv[++i];
+    } else if (arg.starts_with("--")) {
+      std::cerr << "hubctl: unknown option '" << arg << "'\n";
+      return false;
+    } else {
+      args.positional.push_back(arg);
+    }
+  }
+  return true;
+}
+
+int OpenStore(const Args& args, const gallery::config::HubConfig& config,
+              std::unique_ptr<gallery::store::SqliteStore>& store) {
+  auto opened = gallery::store::SqliteStore::Open(args.store.empty() ? config.store_path : args.store);
+  if (!opened.ok()) {
+    std::cerr << "hubctl: " << opened.status().ToString() << "\n";
+    return 1;
+  }
+  store = std::move(opened).value();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  if (!ParseArgs(argc, argv, args) || args.positional.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  if (args.positional[0] == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (args.config.empty()) {
+    std::cerr << "hubctl: --config FILE is required\n" << kUsage;
+    return 2;
+  }
+  auto config = gallery::config::LoadHubConfig(args.config);
+  if (!config.ok()) {
+    std::cerr << config.status().message() << "\n";
+    return 2;
+  }
+  const std::string& command = args.positional[0];
+
+  if (command == "rules" && args.positional.size() == 3 && args.positional[1] == "check") {
+    auto rules = gallery::router::RuleSet::LoadDirectory(args.positional[2], config->agencies);
+    if (!rules.ok()) {
+      std::cerr << rules.status().message() << "\n";
+      return 1;
+    }
+    std::cout << args.positional[2] << ": " << (*rules)->rules().size() << " rules valid, hash "
+              << (*rules)->content_hash() << "\n";
+    return 0;
+  }
+
+  std::unique_ptr<gallery::store::SqliteStore> store;
+  if (command == "disclosures") {
+    if (int rc = OpenStore(args, *config, store); rc != 0) return rc;
+    auto summaries = store->Summaries();
+    if (!summaries.ok()) {
+      std::cerr << "hubctl: " << summaries.status().ToString() << "\n";
+      return 1;
+    }
+    gallery::cli::PrintDisclosureReport(*summaries, std::cout);
+    return gallery::cli::CheckPracticesSeeOnlyTheirPatients(*summaries, config->agencies, std::cout)
+               ? 0
+               : 1;
+  }
+  if (command == "pending") {
+    if (int rc = OpenStore(args, *config, store); rc != 0) return rc;
+    auto counts = store->PendingCounts();
+    if (!counts.ok()) {
+      std::cerr << "hubctl: " << counts.status().ToString() << "\n";
+      return 1;
+    }
+    uint64_t total = 0;
+    for (const auto& [recipient, count] : *counts) {
+      std::cout << recipient << " " << count << "\n";
+      total += count;
+    }
+    std::cout << "total " << total << "\n";
+    return 0;
+  }
+  std::cerr << "hubctl: unknown command\n" << kUsage;
+  return 2;
+}

@@ -1,0 +1,332 @@
+#include "hub/server/hub_server.h"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "hub/common/wire_codes.h"
+
+namespace gallery::server {
+namespace {
+
+constexpr uint32_t kProtocolVersion = 1;
+// Frames taken off the socket before committing them as one durable batch: large enough
+// to amortise the fsync, small enough to keep confirm latency low.
+constexpr int kMaxBatch = 2048;
+constexpr auto kTimerInterval = std::chrono::milliseconds(100);
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<HubServer>> HubServer::Create(config::HubConfig config,
+                                                     std::shared_ptr<const router::RuleSet> rules,
+                                                     std::unique_ptr<store::Store> store) {
+  zmq::context_t context;
+  zmq::socket_t socket(context, zmq::socket_type::router);
+  try {
+    socket.set(zmq::sockopt::linger, 0);
+    // Report unroutable peers instead of dropping silently, so dead sessions are noticed.
+    socket.set(zmq::sockopt::router_mandatory, 1);
+    socket.set(zmq::sockopt::sndhwm, 100000);
+    socket.set(zmq::sockopt::rcvhwm, 100000);
+    socket.bind(config.endpoint);
+  } catch (const zmq::error_t& e) {
+    return Unavailable("cannot bind " + config.endpoint + ": " + e.what());
+  }
+  return std::unique_ptr<HubServer>(new HubServer(std::move(config), std::move(rules),
+                                                  std::move(store), std::move(context),
+                                                  std::move(socket)));
+}
+
+HubServer::HubServer(config::HubConfig config, std::shared_ptr<const router::RuleSet> rules,
+                     std::unique_ptr<store::Store> store, zmq::context_t context,
+                     zmq::socket_t socket)
+    : config_(std::move(config)),
+      rules_(std::move(rules)),
+      store_(std::move(store)),
+      context_(std::move(context)),
+      socket_(std::move(socket)),
+      last_timer_check_(Clock::now()) {}
+
+std::string HubServer::endpoint() const { return socket_.get(zmq::sockopt::last_endpoint); }
+
+Status HubServer::Run(const std::atomic<bool>& stop) {
+  spdlog::info("hub {} serving on {} with rule set {} ({} rules)", config_.hub_id, endpoint(),
+               rules_->content_hash().substr(0, 12), rules_->rules().size());
+  while (!stop.load()) {
+    zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+    try {
+      zmq::poll(&item, 1, kTimerInterval);
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) return Internal(std::string("polling the hub socket: ") + e.what());
+    }
+    for (int i = 0; i < kMaxBatch; ++i) {
+      zmq::message_t identity;
+      zmq::message_t payload;
+      try {
+        if (!socket_.recv(identity, zmq::recv_flags::dontwait)) break;
+        if (!identity.more() || !socket_.recv(payload, zmq::recv_flags::dontwait)) continue;
+        // Drain any extra parts: the protocol has one payload frame per message.
+        while (payload.more()) {
+          zmq::message_t extra;
+          if (!socket_.recv(extra, zmq::recv_flags::dontwait)) break;
+          payload = std::move(extra);
+        }
+      } catch (const zmq::error_t& e) {
+        if (e.num() == EINTR) break;
+        return Internal(std::string("reading the hub socket: ") + e.what());
+      }
+      HandleMessage(identity.to_string(), payload);
+    }
+    CommitBatch();
+    FillSubscriptions();
+    for (const auto& routing_id : std::exchange(closed_, {})) {
+      DropSession(routing_id, "connection closed");
+    }
+    CheckTimers();
+  }
+  CommitBatch();
+  spdlog::info("hub {} stopped", config_.hub_id);
+  return OkStatus();
+}
+
+void HubServer::HandleMessage(const std::string& routing_id, const zmq::message_t& payload) {
+  if (payload.size() > config_.max_frame_bytes) {
+    Reject(routing_id, 0, "", InvalidArgument("frame of " + std::to_string(payload.size()) +
+                                              " bytes exceeds max_frame_bytes (" +
+                                              std::to_string(config_.max_frame_bytes) + ")"));
+    return;
+  }
+  v1::Frame frame;
+  if (!frame.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    Reject(routing_id, 0, "", InvalidArgument("malformed frame: not a gallery.v1.Frame"));
+    return;
+  }
+  if (frame.has_hello()) {
+    HandleHello(routing_id, frame.hello());
+    return;
+  }
+  auto it = sessions_.find(routing_id);
+  if (it == sessions_.end()) {
+    const uint64_t sequence = frame.has_publish() ? frame.publish().sequence() : 0;
+    Reject(routing_id, sequence, "", FailedPrecondition("no session: send Hello first"));
+    return;
+  }
+  Session& session = it->second;
+  session.last_heard = Clock::now();
+  switch (frame.body_case()) {
+    case v1::Frame::kPublish:
+      HandlePublish(routing_id, session, *frame.mutable_publish());
+      break;
+    case v1::Frame::kSubscribe:
+      HandleSubscribe(routing_id, session, frame.subscribe());
+      break;
+    case v1::Frame::kAck:
+      HandleAck(session, frame.ack());
+      break;
+    case v1::Frame::kHeartbeat:
+      Send(routing_id, frame);
+      break;
+    default:
+      Reject(routing_id, 0, "", InvalidArgument("frame type not accepted from agencies"));
+  }
+}
+
+void HubServer::HandleHello(const std::string& routing_id, const v1::Hello& hello) {
+  if (hello.protocol_version() != kProtocolVersion) {
+    Reject(routing_id, 0, "",
+           InvalidArgument("protocol_version " + std::to_string(hello.protocol_version()) +
+                           " not supported (this hub speaks 1)"));
+    return;
+  }
+  if (config_.FindAgency(hello.agency()) == nullptr) {
+    spdlog::warn("refused session from unknown agency '{}'", hello.agency());
+    Reject(routing_id, 0, "", Unauthenticated("unknown agency '" + hello.agency() + "'"));
+    return;
+  }
+  sessions_[routing_id] = Session{hello.agency(), Clock::now()};
+  spdlog::info("agency {} connected ({})", hello.agency(), hello.client_name());
+  v1::Frame frame;
+  auto* welcome = frame.mutable_welcome();
+  welcome->set_hub_id(config_.hub_id);
+  welcome->set_heartbeat_interval_ms(config_.heartbeat_interval_ms);
+  welcome->set_session_timeout_ms(config_.session_timeout_ms);
+  Send(routing_id, frame);
+}
+
+void HubServer::HandlePublish(const std::string& routing_id, Session& session,
+                              v1::Publish& publish) {
+  v1::Record& record = *publish.mutable_record();
+  if (Status status = CheckPublishedRecord(record, session.agency); !status.ok()) {
+    spdlog::info("rejected record {} from {}: {}", record.record_id(), session.agency,
+                 status.message());
+    Reject(routing_id, publish.sequence(), record.record_id(), status);
+    return;
+  }
+  publishes_.push_back({routing_id, publish.sequence(), std::move(record), false});
+}
+
+void HubServer::HandleSubscribe(const std::string& routing_id, Session& session,
+                                const v1::Subscribe& subscribe) {
+  Subscription subscription;
+  subscription.routing_id = routing_id;
+  subscription.window = subscribe.window() == 0 ? config_.window
+                                                : std::min(subscribe.window(), config_.window);
+  // A new subscription starts from the oldest unacked delivery: anything in flight on an
+  // earlier session is sent again.
+  subscriptions_[session.agency] = std::move(subscription);
+  spdlog::info("agency {} subscribed (window {})", session.agency,
+               subscriptions_[session.agency].window);
+}
+
+void HubServer::HandleAck(Session& session, const v1::Ack& ack) {
+  auto it = subscriptions_.find(session.agency);
+  for (uint64_t id : ack.delivery_ids()) {
+    acks_.push_back({session.agency, id});
+    if (it != subscriptions_.end()) it->second.in_flight.erase(id);
+  }
+}
+
+void HubServer::CommitBatch() {
+  if (publishes_.empty() && acks_.empty()) return;
+  auto records = PrepareBatch(publishes_, *rules_, *store_, NowMicros());
+  Status status = records.ok() ? store_->Commit(*records, acks_, rules_->content_hash())
+                               : records.status();
+  if (!status.ok()) {
+    spdlog::error("journal commit failed, {} records refused: {}", publishes_.size(),
+                  status.ToString());
+    for (const auto& publish : publishes_) {
+      Reject(publish.routing_id, publish.sequence, publish.record.record_id(),
+             Unavailable("the hub cannot store records now; retry later"));
+    }
+  } else {
+    for (const auto& record : *records) {
+      spdlog::debug("record {} from {} journaled: {} deliveries, {} withheld", record.record_id,
+                    record.source_agency, record.deliveries.size(), record.withholdings.size());
+      for (const auto& delivery : record.deliveries) {
+        auto it = subscriptions_.find(delivery.recipient);
+        if (it != subscriptions_.end()) it->second.may_have_more = true;
+      }
+    }
+    for (const auto& publish : publishes_) {
+      v1::Frame frame;
+      auto* confirm = frame.mutable_confirm();
+      confirm->set_sequence(publish.sequence);
+      confirm->set_record_id(publish.record.record_id());
+      confirm->set_duplicate(publish.duplicate);
+      Send(publish.routing_id, frame);
+    }
+  }
+  publishes_.clear();
+  acks_.clear();
+}
+
+void HubServer::FillSubscriptions() {
+  for (auto& [agency, subscription] : subscriptions_) Fill(agency, subscription);
+}
+
+void HubServer::Fill(const std::string& agency, Subscription& subscription) {
+  while (subscription.may_have_more && subscription.in_flight.size() < subscription.window) {
+    auto pending =
+        store_->Pending(agency, subscription.cursor, subscription.window - subscription.in_flight.size());
+    if (!pending.ok()) {
+      spdlog::error("reading the queue of {}: {}", agency, pending.status().ToString());
+      return;
+    }
+    if (pending->empty()) {
+      subscription.may_have_more = false;
+      return;
+    }
+    uint64_t& highest = highest_sent_[agency];
+    for (auto& delivery : *pending) {
+      v1::Frame frame;
+      auto* deliver = frame.mutable_deliver();
+      deliver->set_delivery_id(delivery.delivery_id);
+      if (!deliver->mutable_record()->ParseFromString(delivery.payload)) {
+        spdlog::error("delivery {} to {} is unreadable in the store", delivery.delivery_id, agency);
+        subscription.cursor = delivery.delivery_id;
+        continue;
+      }
+      for (auto& rule_id : delivery.rule_ids) deliver->add_rule_ids(std::move(rule_id));
+      deliver->set_redelivered(delivery.delivery_id <= highest);
+      if (!Send(subscription.routing_id, frame)) return;  // resumes at the next fill
+      subscription.cursor = delivery.delivery_id;
+      subscription.in_flight[delivery.delivery_id] = Clock::now();
+      highest = std::max(highest, delivery.delivery_id);
+      spdlog::debug("delivered record {} to {} (delivery {})", deliver->record().record_id(),
+                    agency, delivery.delivery_id);
+    }
+  }
+}
+
+void HubServer::CheckTimers() {
+  const auto now = Clock::now();
+  if (now - last_timer_check_ < kTimerInterval) return;
+  last_timer_check_ = now;
+
+  const auto session_timeout = std::chrono::milliseconds(config_.session_timeout_ms);
+  std::vector<std::string> silent;
+  for (const auto& [routing_id, session] : sessions_) {
+    if (now - session.last_heard > session_timeout) silent.push_back(routing_id);
+  }
+  for (const auto& routing_id : silent) DropSession(routing_id, "went silent");
+
+  // Deliveries unacked for too long are sent again on the same subscription.
+  const auto ack_timeout = std::chrono::milliseconds(config_.ack_timeout_ms);
+  for (auto& [agency, subscription] : subscriptions_) {
+    bool overdue = false;
+    for (const auto& [id, sent] : subscription.in_flight) overdue = overdue || now - sent > ack_timeout;
+    if (!overdue) continue;
+    spdlog::warn("agency {}: {} deliveries unacked after {} ms; sending again", agency,
+                 subscription.in_flight.size(), config_.ack_timeout_ms);
+    subscription.cursor = 0;
+    subscription.in_flight.clear();
+    subscription.may_have_more = true;
+  }
+}
+
+void HubServer::DropSession(const std::string& routing_id, const char* why) {
+  auto it = sessions_.find(routing_id);
+  if (it == sessions_.end()) return;
+  const std::string agency = it->second.agency;
+  spdlog::info("agency {} disconnected: {}", agency, why);
+  auto sub = subscriptions_.find(agency);
+  if (sub != subscriptions_.end() && sub->second.routing_id == routing_id) subscriptions_.erase(sub);
+  sessions_.erase(it);
+}
+
+void HubServer::Reject(const std::string& routing_id, uint64_t sequence,
+                       const std::string& record_id, const Status& status) {
+  v1::Frame frame;
+  auto* reject = frame.mutable_reject();
+  reject->set_sequence(sequence);
+  reject->set_record_id(record_id);
+  reject->set_code(ToWireCode(status.code()));
+  reject->set_reason(status.message());
+  Send(routing_id, frame);
+}
+
+bool HubServer::Send(const std::string& routing_id, const v1::Frame& frame) {
+  const std::string bytes = frame.SerializeAsString();
+  try {
+    if (!socket_.send(zmq::buffer(routing_id), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+      return false;
+    }
+    (void)socket_.send(zmq::buffer(bytes), zmq::send_flags::dontwait);
+    return true;
+  } catch (const zmq::error_t& e) {
+    if (e.num() == EHOSTUNREACH) {
+      closed_.push_back(routing_id);  // dropped after the current pass over subscriptions
+      return false;
+    }
+    spdlog::warn("sending to a session failed: {}", e.what());
+    return false;
+  }
+}
+
+}  // namespace gallery::server

@@ -1,0 +1,72 @@
+// HubServer: hubd's ZeroMQ ROUTER endpoint. Takes records from publishers, journals and
+// routes them, confirms them once durable, and feeds each subscriber its queue.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "gallery/v1/wire.pb.h"
+#include "hub/config/hub_config.h"
+#include "hub/router/rule_set.h"
+#include "hub/server/ingest.h"
+#include "hub/server/sessions.h"
+#include "hub/store/store.h"
+
+namespace gallery::server {
+
+// Single-threaded: Run() owns the socket and the store. Create and Run on the same thread.
+class HubServer {
+ public:
+  // Binds `config.endpoint` ("tcp://127.0.0.1:*" picks a free port). kUnavailable when the
+  // endpoint cannot be bound.
+  static Result<std::unique_ptr<HubServer>> Create(config::HubConfig config,
+                                                   std::shared_ptr<const router::RuleSet> rules,
+                                                   std::unique_ptr<store::Store> store);
+
+  // The endpoint actually bound, with the port resolved.
+  std::string endpoint() const;
+
+  // Serves until `stop` becomes true, then returns after journaling the batch in hand.
+  // Returns a non-ok Status only when the hub cannot go on (the socket failed).
+  Status Run(const std::atomic<bool>& stop);
+
+ private:
+  HubServer(config::HubConfig config, std::shared_ptr<const router::RuleSet> rules,
+            std::unique_ptr<store::Store> store, zmq::context_t context, zmq::socket_t socket);
+
+  void HandleMessage(const std::string& routing_id, const zmq::message_t& payload);
+  void HandleHello(const std::string& routing_id, const v1::Hello& hello);
+  void HandlePublish(const std::string& routing_id, Session& session, v1::Publish& publish);
+  void HandleSubscribe(const std::string& routing_id, Session& session, const v1::Subscribe& subscribe);
+  void HandleAck(Session& session, const v1::Ack& ack);
+  void CommitBatch();
+  void FillSubscriptions();
+  void Fill(const std::string& agency, Subscription& subscription);
+  void CheckTimers();
+  void DropSession(const std::string& routing_id, const char* why);
+  void Reject(const std::string& routing_id, uint64_t sequence, const std::string& record_id,
+              const Status& status);
+  // False when the peer is gone or cannot take more now.
+  bool Send(const std::string& routing_id, const v1::Frame& frame);
+
+  config::HubConfig config_;
+  std::shared_ptr<const router::RuleSet> rules_;
+  std::unique_ptr<store::Store> store_;
+  zmq::context_t context_;
+  zmq::socket_t socket_;
+
+  std::unordered_map<std::string, Session> sessions_;            // by routing id
+  std::unordered_map<std::string, Subscription> subscriptions_;  // by agency
+  std::unordered_map<std::string, uint64_t> highest_sent_;       // by agency, this process
+  std::vector<PendingPublish> publishes_;
+  std::vector<store::AckedDelivery> acks_;
+  std::vector<std::string> closed_;  // routing ids found gone while sending
+  Clock::time_point last_timer_check_;
+};
+
+}  // namespace gallery::server

@@ -1,0 +1,96 @@
+// hubd: the Gallery hub daemon.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "hub/config/hub_config.h"
+#include "hub/router/rule_set.h"
+#include "hub/server/hub_server.h"
+#include "hub/store/sqlite_store.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop.store(true); }
+
+constexpr const char* kUsage = R"(usage: hubd --config FILE [--endpoint EP] [--store PATH] [--endpoint-file FILE]
+
+  --config FILE         hub configuration (YAML): agencies, endpoint, rules, store
+  --endpoint EP         bind this endpoint instead of the config's, e.g. tcp://127.0.0.1:*
+  --store PATH          use this store file instead of the config's
+  --endpoint-file FILE  write the bound endpoint here once serving (for tests and scripts)
+
+Stops cleanly on SIGTERM or SIGINT.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path, endpoint, store_path, endpoint_file;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argc) {
+        std::cerr << "hubd: " << arg << " needs a value\n" << kUsage;
+        std::exit(2);
+      }
+      out = argv[++i];
+    };
+    if (arg == "--config") value(config_path);
+    else if (arg == "--endpoint") value(endpoint);
+    else if (arg == "--store") value(store_path);
+    else if (arg == "--endpoint-file") value(endpoint_file);
+    else if (arg == "--help" || arg == "-h") { std::cout << kUsage; return 0; }
+    else { std::cerr << "hubd: unknown argument '" << arg << "'\n" << kUsage; return 2; }
+  }
+  if (config_path.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+
+  auto config = gallery::config::LoadHubConfig(config_path);
+  if (!config.ok()) {
+    std::cerr << config.status().message() << "\n";
+    return 2;
+  }
+  if (!endpoint.empty()) config->endpoint = endpoint;
+  if (!store_path.empty()) config->store_path = store_path;
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+
+  auto rules = gallery::router::RuleSet::LoadDirectory(config->rules_dir, config->agencies);
+  if (!rules.ok()) {
+    std::cerr << rules.status().message() << "\n";
+    return 2;
+  }
+  auto store = gallery::store::SqliteStore::Open(config->store_path);
+  if (!store.ok()) {
+    spdlog::critical("{}", store.status().ToString());
+    return 1;
+  }
+  auto server = gallery::server::HubServer::Create(std::move(config).value(), std::move(rules).value(),
+                                                   std::move(store).value());
+  if (!server.ok()) {
+    spdlog::critical("{}", server.status().ToString());
+    return 1;
+  }
+
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
+  if (!endpoint_file.empty()) {
+    // Written whole under a temporary name, so a reader never sees half an endpoint.
+    const std::string tmp = endpoint_file + ".tmp";
+    std::ofstream(tmp) << (*server)->endpoint() << "\n";
+    std::rename(tmp.c_str(), endpoint_file.c_str());
+  }
+  const gallery::Status status = (*server)->Run(g_stop);
+  if (!status.ok()) {
+    spdlog::critical("{}", status.ToString());
+    return 1;
+  }
+  return 0;
+}

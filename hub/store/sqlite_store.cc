@@ -1,0 +1,266 @@
+#include "hub/store/sqlite_store.h"
+
+#include <chrono>
+#include <map>
+#include <sstream>
+
+namespace gallery::store {
+namespace {
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS records(
+  seq INTEGER PRIMARY KEY,
+  record_id TEXT NOT NULL UNIQUE,
+  source_agency TEXT NOT NULL,
+  record_type TEXT NOT NULL,
+  registered_gp_ods TEXT NOT NULL,
+  received_at_us INTEGER NOT NULL,
+  rule_set_hash TEXT NOT NULL,
+  payload BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries(
+  recipient TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  rule_ids TEXT NOT NULL,
+  withheld TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  acked_at_us INTEGER,
+  PRIMARY KEY(recipient, seq)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(recipient, seq)
+  WHERE acked_at_us IS NULL;
+CREATE TABLE IF NOT EXISTS withholdings(
+  seq INTEGER NOT NULL,
+  agency TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY(seq, agency)) WITHOUT ROWID;
+)sql";
+
+std::string JoinLines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += '\n';
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    Status status = SqliteError(db, rc, "cannot open store " + path);
+    sqlite3_close(db);
+    return Unavailable(status.message());
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  GALLERY_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode=WAL", "store " + path));
+  // FULL syncs the WAL at every commit: a confirm means the record is on disk.
+  GALLERY_RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous=FULL", "store " + path));
+  GALLERY_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys=OFF", "store " + path));
+  sqlite3_busy_timeout(db, 5000);
+  GALLERY_RETURN_IF_ERROR(Exec(db, kSchema, "store schema in " + path));
+  store->Prepare();
+  return store;
+}
+
+SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
+
+SqliteStore::~SqliteStore() {
+  // Statements must be finalized before the connection closes.
+  find_record_ = Statement();
+  insert_record_ = Statement();
+  insert_delivery_ = Statement();
+  insert_withholding_ = Statement();
+  ack_delivery_ = Statement();
+  pending_ = Statement();
+  sqlite3_close(db_);
+}
+
+void SqliteStore::Prepare() {
+  find_record_ = Statement(db_, "SELECT 1 FROM records WHERE record_id = ?1");
+  insert_record_ = Statement(db_,
+      "INSERT OR IGNORE INTO records(record_id, source_agency, record_type, registered_gp_ods,"
+      " received_at_us, rule_set_hash, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  insert_delivery_ = Statement(db_,
+      "INSERT INTO deliveries(recipient, seq, rule_ids, withheld, payload)"
+      " VALUES(?1, ?2, ?3, ?4, ?5)");
+  insert_withholding_ =
+      Statement(db_, "INSERT INTO withholdings(seq, agency, reason) VALUES(?1, ?2, ?3)");
+  ack_delivery_ = Statement(db_,
+      "UPDATE deliveries SET acked_at_us = ?3 WHERE recipient = ?1 AND seq = ?2"
+      " AND acked_at_us IS NULL");
+  pending_ = Statement(db_,
+      "SELECT seq, payload, rule_ids FROM deliveries WHERE recipient = ?1 AND seq > ?2"
+      " AND acked_at_us IS NULL ORDER BY seq LIMIT ?3");
+}
+
+Result<std::vector<std::string>> SqliteStore::FindExisting(std::span<const std::string> record_ids) {
+  std::vector<std::string> existing;
+  for (const auto& id : record_ids) {
+    find_record_.Reset();
+    find_record_.Bind(1, id);
+    const int rc = find_record_.Step();
+    if (rc == SQLITE_ROW) {
+      existing.push_back(id);
+    } else if (rc != SQLITE_DONE) {
+      return SqliteError(db_, rc, "looking up a record id");
+    }
+  }
+  find_record_.Reset();
+  return existing;
+}
+
+Status SqliteStore::Commit(std::span<const NewRecord> records, std::span<const AckedDelivery> acks,
+                           const std::string& rule_set_hash) {
+  if (records.empty() && acks.empty()) return OkStatus();
+  GALLERY_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE", "starting a journal transaction"));
+  Status status = CommitInTransaction(records, acks, rule_set_hash);
+  if (status.ok()) status = Exec(db_, "COMMIT", "committing the journal");
+  if (!status.ok()) {
+    // Leaves the store as it was before this batch; the error says why.
+    (void)Exec(db_, "ROLLBACK", "rolling back");
+  }
+  return status;
+}
+
+Status SqliteStore::CommitInTransaction(std::span<const NewRecord> records,
+                                        std::span<const AckedDelivery> acks,
+                                        const std::string& rule_set_hash) {
+  for (const auto& record : records) {
+    insert_record_.Reset();
+    insert_record_.Bind(1, record.record_id);
+    insert_record_.Bind(2, record.source_agency);
+    insert_record_.Bind(3, record.record_type);
+    insert_record_.Bind(4, record.registered_gp_ods);
+    insert_record_.Bind(5, record.received_at_us);
+    insert_record_.Bind(6, rule_set_hash);
+    insert_record_.BindBlob(7, record.payload);
+    int rc = insert_record_.Step();
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "journaling record " + record.record_id);
+    if (sqlite3_changes(db_) == 0) continue;  // already journaled: stored and routed once
+    const int64_t seq = sqlite3_last_insert_rowid(db_);
+    for (const auto& delivery : record.deliveries) {
+      insert_delivery_.Reset();
+      insert_delivery_.Bind(1, delivery.recipient);
+      insert_delivery_.Bind(2, seq);
+      insert_delivery_.Bind(3, JoinLines(delivery.rule_ids));
+      insert_delivery_.Bind(4, JoinLines(delivery.withheld));
+      insert_delivery_.BindBlob(5, delivery.payload);
+      rc = insert_delivery_.Step();
+      if (rc != SQLITE_DONE) return SqliteError(db_, rc, "queueing record " + record.record_id);
+    }
+    for (const auto& withholding : record.withholdings) {
+      insert_withholding_.Reset();
+      insert_withholding_.Bind(1, seq);
+      insert_withholding_.Bind(2, withholding.agency);
+      insert_withholding_.Bind(3, withholding.reason);
+      rc = insert_withholding_.Step();
+      if (rc != SQLITE_DONE) return SqliteError(db_, rc, "recording a withholding");
+    }
+  }
+  const int64_t now = NowMicros();
+  for (const auto& ack : acks) {
+    ack_delivery_.Reset();
+    ack_delivery_.Bind(1, ack.recipient);
+    ack_delivery_.Bind(2, static_cast<int64_t>(ack.delivery_id));
+    ack_delivery_.Bind(3, now);
+    const int rc = ack_delivery_.Step();
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "recording an ack");
+  }
+  insert_record_.Reset();
+  insert_delivery_.Reset();
+  insert_withholding_.Reset();
+  ack_delivery_.Reset();
+  return OkStatus();
+}
+
+Result<std::vector<PendingDelivery>> SqliteStore::Pending(const std::string& recipient,
+                                                          uint64_t after, size_t limit) {
+  std::vector<PendingDelivery> out;
+  pending_.Reset();
+  pending_.Bind(1, recipient);
+  pending_.Bind(2, static_cast<int64_t>(after));
+  pending_.Bind(3, static_cast<int64_t>(limit));
+  int rc;
+  while ((rc = pending_.Step()) == SQLITE_ROW) {
+    out.push_back({static_cast<uint64_t>(pending_.ColumnInt(0)), pending_.ColumnBlob(1),
+                   SplitLines(pending_.ColumnText(2))});
+  }
+  pending_.Reset();
+  if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading the queue of " + recipient);
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, uint64_t>>> SqliteStore::PendingCounts() {
+  Statement counts(db_,
+      "SELECT recipient, count(*) FROM deliveries WHERE acked_at_us IS NULL GROUP BY recipient"
+      " ORDER BY recipient");
+  std::vector<std::pair<std::string, uint64_t>> out;
+  int rc;
+  while ((rc = counts.Step()) == SQLITE_ROW) {
+    out.emplace_back(counts.ColumnText(0), static_cast<uint64_t>(counts.ColumnInt(1)));
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db_, rc, "counting queues");
+  return out;
+}
+
+Result<std::vector<RecordSummary>> SqliteStore::Summaries() {
+  std::vector<RecordSummary> out;
+  std::map<uint64_t, size_t> index;
+  Statement records(db_,
+      "SELECT seq, record_id, source_agency, record_type, registered_gp_ods, rule_set_hash"
+      " FROM records ORDER BY seq");
+  int rc;
+  while ((rc = records.Step()) == SQLITE_ROW) {
+    RecordSummary summary;
+    summary.seq = static_cast<uint64_t>(records.ColumnInt(0));
+    summary.record_id = records.ColumnText(1);
+    summary.source_agency = records.ColumnText(2);
+    summary.record_type = records.ColumnText(3);
+    summary.registered_gp_ods = records.ColumnText(4);
+    summary.rule_set_hash = records.ColumnText(5);
+    index[summary.seq] = out.size();
+    out.push_back(std::move(summary));
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading records");
+
+  Statement deliveries(db_,
+      "SELECT seq, recipient, rule_ids, withheld, acked_at_us IS NOT NULL FROM deliveries"
+      " ORDER BY seq, recipient");
+  while ((rc = deliveries.Step()) == SQLITE_ROW) {
+    auto it = index.find(static_cast<uint64_t>(deliveries.ColumnInt(0)));
+    if (it == index.end()) continue;
+    out[it->second].disclosures.push_back({deliveries.ColumnText(1),
+                                           SplitLines(deliveries.ColumnText(2)),
+                                           SplitLines(deliveries.ColumnText(3)),
+                                           deliveries.ColumnInt(4) != 0});
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading deliveries");
+
+  Statement withholdings(db_, "SELECT seq, agency, reason FROM withholdings ORDER BY seq, agency");
+  while ((rc = withholdings.Step()) == SQLITE_ROW) {
+    auto it = index.find(static_cast<uint64_t>(withholdings.ColumnInt(0)));
+    if (it == index.end()) continue;
+    out[it->second].withholdings.push_back({withholdings.ColumnText(1), withholdings.ColumnText(2)});
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading withholdings");
+  return out;
+}
+
+}  // namespace gallery::store

@@ -1,0 +1,46 @@
+// SqliteStore: the embedded store, one SQLite database in WAL mode with full sync.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+
+#include "hub/store/sqlite_statement.h"
+#include "hub/store/store.h"
+
+namespace gallery::store {
+
+// Not thread-safe (see Store). Commit returns only after SQLite has synced the WAL, so a
+// confirmed record survives a crash or power loss.
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database at `path`, creating the schema. kUnavailable when the
+  // file cannot be opened; kDataLoss when it is not a Gallery store or is corrupt.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  ~SqliteStore() override;
+
+  Result<std::vector<std::string>> FindExisting(std::span<const std::string> record_ids) override;
+  Status Commit(std::span<const NewRecord> records, std::span<const AckedDelivery> acks,
+                const std::string& rule_set_hash) override;
+  Result<std::vector<PendingDelivery>> Pending(const std::string& recipient, uint64_t after,
+                                               size_t limit) override;
+  Result<std::vector<std::pair<std::string, uint64_t>>> PendingCounts() override;
+  Result<std::vector<RecordSummary>> Summaries() override;
+
+ private:
+  explicit SqliteStore(sqlite3* db);
+  void Prepare();
+  Status CommitInTransaction(std::span<const NewRecord> records,
+                             std::span<const AckedDelivery> acks, const std::string& rule_set_hash);
+
+  sqlite3* db_;
+  Statement find_record_;
+  Statement insert_record_;
+  Statement insert_delivery_;
+  Statement insert_withholding_;
+  Statement ack_delivery_;
+  Statement pending_;
+};
+
+}  // namespace gallery::store
