@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds Gallery and runs the demo region on loopback: hubd with its embedded store, an
+# inbox sink per agency, and each agency's CSV extract pushed through adapter-csv. Waits
+# until every delivery is acked, stops everything it started, and prints who received
+# what, what was withheld from whom, and under which rules.
+#   deploy/demo.sh [--no-install]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+if [ "${1:-}" != "--no-install" ]; then
+  deploy/install-deps.sh
+fi
+
+build=${GALLERY_BUILD_DIR:-build/release}
+if [ ! -x "$build/bin/hubd" ] || [ -z "${GALLERY_BUILD_DIR:-}" ]; then
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" -j "$(nproc)" --target hubd hubctl adapter-csv adapter-sink
+fi
+bin="$root/$build/bin"
+
+demo=deploy/demo
+run="$demo/run"
+rm -rf "$run"
+mkdir -p "$run/inbox" "$run/logs"
+config="$demo/hub.yaml"
+
+pids=()
+stop_all() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  pids=()
+}
+trap stop_all EXIT
+
+echo "== starting hubd"
+"$bin/hubd" --config "$config" --endpoint-file "$run/endpoint" >"$run/logs/hubd.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 200); do [ -s "$run/endpoint" ] && break; sleep 0.05; done
+[ -s "$run/endpoint" ] || { echo "hubd did not start; see $run/logs/hubd.log" >&2; exit 1; }
+endpoint=$(cat "$run/endpoint")
+echo "hubd serving on $endpoint"
+
+agencies=$(sed -n 's/^  - id: //p' "$config")
+echo "== starting an inbox sink per agency"
+for agency in $agencies; do
+  "$bin/adapter-sink" --hub "$endpoint" --agency "$agency" --inbox "$run/inbox/$agency" \
+    >"$run/logs/sink-$agency.log" 2>&1 &
+  pids+=($!)
+done
+
+echo "== pushing each agency's native extract"
+for mapping in "$demo"/mappings/*.yaml; do
+  name=$(basename "$mapping" .yaml)
+  "$bin/adapter-csv" --hub "$endpoint" --mapping "$mapping" "$demo/samples/$name.csv"
+done
+
+echo "== waiting until every delivery is acked"
+acked=0
+for _ in $(seq 1 300); do
+  if "$bin/hubctl" pending --config "$config" | grep -qx "total 0"; then acked=1; break; fi
+  sleep 0.1
+done
+stop_all
+[ "$acked" = 1 ] || { echo "deliveries still unacked after 30 s:" >&2; "$bin/hubctl" pending --config "$config" >&2; exit 1; }
+
+echo
+echo "== disclosures"
+"$bin/hubctl" disclosures --config "$config"
+echo
+echo "inboxes: $run/inbox/<agency>/deliveries.jsonl   logs: $run/logs/"

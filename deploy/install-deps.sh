@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs from Debian 12 everything Gallery's build, demo and tests need.
+# Idempotent: packages already present are left alone. Run as root.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config make
+  libzmq3-dev cppzmq-dev libsodium-dev
+  libprotobuf-dev protobuf-compiler
+  libboost-dev libboost-program-options-dev
+  libyaml-cpp-dev libspdlog-dev libsqlite3-dev sqlite3
+  libgtest-dev libgmock-dev
+  python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages (${missing[*]}); run as root" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
