@@ -6,8 +6,8 @@ namespace gallery {
 // "subject.nhs_number: check digit does not match".
 Status ValidateNhsNumber(std::string_view nhs_number) {
   if (nhs_number.size() != 10) {
-    return InvalidArgument("must be exactly 10 digits (has " +
-                           std::to_string(nhs_number.size()) + " characters)");
+    return InvalidArgument("must be exactly 10 digits (has " + std::to_string(nhs_number.size()) +
+                           " characters)");
   }
   int sum = 0;
   for (size_t i = 0; i < nhs_number.size(); ++i) {

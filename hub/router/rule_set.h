@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "gallery/v1/record.pb.h"
@@ -20,6 +21,9 @@ class RuleSet {
   // Loads every *.yaml / *.yml file in `dir` (sorted by name). Errors are
   // kInvalidArgument and list every problem found as "file:line:col: message", one per
   // line; unknown agencies, kinds and duplicate rule ids are errors.
+  // Other files (README.md, dot files) and sub-folders are ignored; a folder with no rule
+  // files gives an empty set, which shares nothing. A missing `dir` is kNotFound, one that
+  // cannot be listed or read kFailedPrecondition. Blocks on file I/O; thread-safe.
   static Result<std::shared_ptr<const RuleSet>> LoadDirectory(const std::string& dir,
                                                               std::vector<Agency> agencies);
   // As LoadDirectory for one document; `file` names it in errors.
@@ -39,9 +43,21 @@ class RuleSet {
  private:
   RuleSet(std::vector<Rule> rules, std::vector<Agency> agencies, std::string content_hash);
 
+  // A rule's `from` and fixed `to` resolved against agencies_ once, so that Route compares
+  // indexes, not strings. Parallel to rules_.
+  struct Resolved {
+    std::vector<bool> from;         // indexed like agencies_
+    std::vector<size_t> to;         // indexes into agencies_ from ids and kinds; unique
+    bool to_registered_gp = false;  // `to` names relationship:registered-gp
+  };
+
   std::vector<Rule> rules_;
   std::vector<Agency> agencies_;
   std::string content_hash_;
+  std::vector<Resolved> resolved_;
+  std::unordered_map<std::string, size_t> agency_index_;  // id -> index into agencies_
+  std::unordered_map<std::string, size_t> gp_by_ods_;     // gp-practice ODS -> index
+  std::vector<size_t> by_id_;                             // agencies_ indexes sorted by id
 };
 
 }  // namespace gallery::router

@@ -1,0 +1,338 @@
+#include "hub/config/hub_config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <system_error>
+
+#include "hub/common/yaml_util.h"
+
+namespace gallery::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error"};
+
+std::string JoinNames(const auto& names) {
+  std::string out;
+  for (std::string_view n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+bool IsAgencyId(std::string_view id) {
+  if (id.empty()) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && !(i > 0 && c == '-')) return false;
+  }
+  return true;
+}
+
+// ODS codes are upper case letters and digits. The router upper-cases the code a record
+// carries before looking it up, so a lower-case code here would silently never match.
+bool IsOdsCode(std::string_view ods) {
+  if (ods.size() < 3 || ods.size() > 10) return false;
+  return std::all_of(ods.begin(), ods.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+}
+
+// Turns one document into a HubConfig, collecting every error rather than stopping at the
+// first, so that one edit-and-retry cycle fixes them all.
+class Parser {
+ public:
+  Parser(const std::string& file, std::string base_dir)
+      : errors_(file), base_dir_(std::move(base_dir)) {}
+
+  Result<HubConfig> Parse(std::string_view yaml) {
+    const YAML::Node root = ParseYaml(yaml, errors_);
+    if (!errors_.empty()) return InvalidArgument(errors_.Joined());
+    if (!root.IsMap()) {
+      // An empty document has no position of its own; point at its start.
+      errors_.Add(root.Mark().is_null() ? YAML::Mark() : root.Mark(),
+                  "expected a map with keys: hub, delivery, limits, agencies");
+      return InvalidArgument(errors_.Joined());
+    }
+    CheckMap(root, {"hub", "delivery", "limits", "agencies"});
+    const YAML::Mark root_mark = root.Mark();
+    if (auto hub = SubMap(root, "hub", /*required=*/true, root_mark)) {
+      ParseHub(*hub, KeyMark(root, "hub").value_or(root_mark));
+    }
+    if (auto delivery = SubMap(root, "delivery", false, root_mark)) ParseDelivery(*delivery);
+    if (auto limits = SubMap(root, "limits", false, root_mark)) ParseLimits(*limits);
+    ParseAgencies(root);
+    if (!errors_.empty()) return InvalidArgument(errors_.Joined());
+    return std::move(config_);
+  }
+
+ private:
+  // Unknown keys and repeated keys: yaml-cpp silently keeps one of two equal keys, which
+  // would hide an edit that did not take effect.
+  void CheckMap(const YAML::Node& map, std::initializer_list<std::string_view> allowed) {
+    CheckKeys(map, allowed, errors_);
+    std::map<std::string, int> first_line;
+    for (const auto& kv : map) {
+      auto [it, inserted] = first_line.emplace(kv.first.Scalar(), kv.first.Mark().line + 1);
+      if (!inserted) {
+        errors_.Add(kv.first, "duplicate key '" + it->first + "' (first on line " +
+                                  std::to_string(it->second) + ")");
+      }
+    }
+  }
+
+  // Position of `key` within `map`, for errors about a value that is null or missing.
+  static std::optional<YAML::Mark> KeyMark(const YAML::Node& map, std::string_view key) {
+    for (const auto& kv : map) {
+      if (kv.first.Scalar() == key) return kv.first.Mark();
+    }
+    return std::nullopt;
+  }
+
+  // The map under `key`, or nullopt (reporting why when it is required or not a map).
+  std::optional<YAML::Node> SubMap(const YAML::Node& parent, const std::string& key, bool required,
+                                   const YAML::Mark& parent_mark) {
+    const YAML::Node value = parent[key];
+    if (!value.IsDefined() || value.IsNull()) {
+      if (required) {
+        errors_.Add(KeyMark(parent, key).value_or(parent_mark),
+                    "missing required key '" + key + "'");
+      }
+      return std::nullopt;
+    }
+    if (!value.IsMap()) {
+      errors_.Add(value, "'" + key + "' must be a map");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  // A scalar string; `owner` names the enclosing map in the missing-key message.
+  std::optional<std::string> String(const YAML::Node& map, const std::string& key, bool required,
+                                    std::string_view owner, const YAML::Mark& owner_mark) {
+    const YAML::Node value = map[key];
+    if (!value.IsDefined()) {
+      if (required) {
+        errors_.Add(owner_mark, std::string(owner) + " is missing required key '" + key + "'");
+      }
+      return std::nullopt;
+    }
+    if (!value.IsNull() && !value.IsScalar()) {
+      errors_.Add(value, "'" + key + "' must be a single value");
+      return std::nullopt;
+    }
+    if (value.IsNull() || value.Scalar().empty()) {
+      errors_.Add(KeyMark(map, key).value_or(owner_mark), "'" + key + "' must not be empty");
+      return std::nullopt;
+    }
+    return value.Scalar();
+  }
+
+  void Number(const YAML::Node& map, const std::string& key, uint32_t min, uint32_t max,
+              uint32_t& out) {
+    const YAML::Node value = map[key];
+    if (!value.IsDefined()) return;
+    if (value.IsNull() || !value.IsScalar()) {
+      errors_.Add(KeyMark(map, key).value_or(value.Mark()), "'" + key + "' must be a whole number");
+      return;
+    }
+    const std::string& text = value.Scalar();
+    int64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      errors_.Add(value, "'" + key + "' must be a whole number");
+      return;
+    }
+    if (n < min || n > max) {
+      errors_.Add(value, "'" + key + "' must be between " + std::to_string(min) + " and " +
+                             std::to_string(max) + " (got " + text + ")");
+      return;
+    }
+    out = static_cast<uint32_t>(n);
+  }
+
+  std::string Resolve(const std::string& path) const {
+    if (base_dir_.empty() || fs::path(path).is_absolute()) return path;
+    return (fs::path(base_dir_) / path).lexically_normal().string();
+  }
+
+  // `mark` is where "hub:" is written: missing keys are reported there.
+  void ParseHub(const YAML::Node& hub, const YAML::Mark& mark) {
+    CheckMap(hub, {"id", "endpoint", "store", "rules", "log_level"});
+    if (auto id = String(hub, "id", false, "'hub'", mark)) {
+      if (IsAgencyId(*id)) {
+        config_.hub_id = *id;
+      } else {
+        errors_.Add(hub["id"], "hub id '" + *id + "' must match [a-z0-9][a-z0-9-]*");
+      }
+    }
+    if (auto endpoint = String(hub, "endpoint", true, "'hub'", mark)) {
+      const bool known = (endpoint->starts_with("tcp://") || endpoint->starts_with("ipc://")) &&
+                         endpoint->size() > 6;
+      if (known) {
+        config_.endpoint = *endpoint;
+      } else {
+        errors_.Add(hub["endpoint"], "'endpoint' must be tcp://<host>:<port> or ipc://<path>");
+      }
+    }
+    if (auto store = String(hub, "store", true, "'hub'", mark))
+      config_.store_path = Resolve(*store);
+    if (auto rules = String(hub, "rules", true, "'hub'", mark)) config_.rules_dir = Resolve(*rules);
+    if (auto level = String(hub, "log_level", false, "'hub'", mark)) {
+      if (std::find(std::begin(kLogLevels), std::end(kLogLevels), *level) != std::end(kLogLevels)) {
+        config_.log_level = *level;
+      } else {
+        errors_.Add(hub["log_level"], "'log_level' must be one of: " + JoinNames(kLogLevels));
+      }
+    }
+  }
+
+  void ParseDelivery(const YAML::Node& delivery) {
+    CheckMap(delivery, {"window", "heartbeat_interval_ms", "session_timeout_ms", "ack_timeout_ms"});
+    Number(delivery, "window", kMinWindow, kMaxWindow, config_.window);
+    const bool heartbeat_ok = CountErrors([&] {
+      Number(delivery, "heartbeat_interval_ms", kMinHeartbeatMs, kMaxHeartbeatMs,
+             config_.heartbeat_interval_ms);
+    });
+    const bool session_ok = CountErrors([&] {
+      Number(delivery, "session_timeout_ms", 1, kMaxSessionTimeoutMs, config_.session_timeout_ms);
+    });
+    Number(delivery, "ack_timeout_ms", kMinAckTimeoutMs, kMaxAckTimeoutMs, config_.ack_timeout_ms);
+    // A session must outlive at least one heartbeat, or every peer would time out between
+    // beats. Checked only when both values are individually valid, to report one cause.
+    if (heartbeat_ok && session_ok && config_.session_timeout_ms <= config_.heartbeat_interval_ms) {
+      const YAML::Node session = delivery["session_timeout_ms"];
+      const YAML::Node at = session.IsDefined() ? session : delivery["heartbeat_interval_ms"];
+      errors_.Add(at, "'session_timeout_ms' (" + std::to_string(config_.session_timeout_ms) +
+                          ") must be greater than 'heartbeat_interval_ms' (" +
+                          std::to_string(config_.heartbeat_interval_ms) + ")");
+    }
+  }
+
+  void ParseLimits(const YAML::Node& limits) {
+    CheckMap(limits, {"max_frame_bytes"});
+    Number(limits, "max_frame_bytes", kMinFrameBytes, kMaxFrameBytes, config_.max_frame_bytes);
+  }
+
+  void ParseAgencies(const YAML::Node& root) {
+    const YAML::Node list = root["agencies"];
+    if (!list.IsDefined()) {
+      errors_.Add(root.Mark(), "missing required key 'agencies'");
+      return;
+    }
+    if (!list.IsSequence() || list.size() == 0) {
+      errors_.Add(list.IsNull() ? KeyMark(root, "agencies").value_or(root.Mark()) : list.Mark(),
+                  "'agencies' must list at least one agency");
+      return;
+    }
+    std::map<std::string, int> id_line;
+    std::map<std::string, std::pair<std::string, int>> ods_owner;
+    for (const YAML::Node& item : list) {
+      if (!item.IsMap()) {
+        errors_.Add(item, "each agency must be a map with keys: id, name, kind, ods");
+        continue;
+      }
+      CheckMap(item, {"id", "name", "kind", "ods"});
+      const YAML::Mark mark = item.Mark();
+      Agency agency;
+      bool ok = true;
+      if (auto id = String(item, "id", true, "agency", mark)) {
+        agency.id = *id;
+        if (!IsAgencyId(*id)) {
+          errors_.Add(item["id"], "agency id '" + *id + "' must match [a-z0-9][a-z0-9-]*");
+          ok = false;
+        } else if (auto [it, inserted] = id_line.emplace(*id, item["id"].Mark().line + 1);
+                   !inserted) {
+          errors_.Add(item["id"], "duplicate agency id '" + *id + "' (first defined on line " +
+                                      std::to_string(it->second) + ")");
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      if (auto name = String(item, "name", true, "agency", mark)) {
+        agency.name = *name;
+      } else {
+        ok = false;
+      }
+      if (auto kind = String(item, "kind", true, "agency", mark)) {
+        agency.kind = *kind;
+        if (!IsAgencyKind(*kind)) {
+          errors_.Add(item["kind"], "unknown agency kind '" + *kind +
+                                        "' (expected one of: " + JoinNames(kAgencyKinds) + ")");
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      if (item["ods"].IsDefined()) {
+        if (auto ods = String(item, "ods", false, "agency", mark)) {
+          agency.ods_code = *ods;
+          if (!IsOdsCode(*ods)) {
+            errors_.Add(item["ods"],
+                        "ODS code '" + *ods + "' must be 3 to 10 upper-case letters or digits");
+            ok = false;
+          } else if (auto [it, inserted] = ods_owner.emplace(
+                         *ods, std::make_pair(agency.id, item["ods"].Mark().line + 1));
+                     !inserted) {
+            errors_.Add(item["ods"], "duplicate ODS code '" + *ods + "' (already used by '" +
+                                         it->second.first + "' on line " +
+                                         std::to_string(it->second.second) + ")");
+            ok = false;
+          }
+        } else {
+          ok = false;
+        }
+      }
+      if (ok) config_.agencies.push_back(std::move(agency));
+    }
+  }
+
+  // True when `step` added no error.
+  template <typename F>
+  bool CountErrors(F step) {
+    const size_t before = errors_.messages().size();
+    step();
+    return errors_.messages().size() == before;
+  }
+
+  YamlErrors errors_;
+  std::string base_dir_;
+  HubConfig config_;
+};
+
+}  // namespace
+
+const Agency* HubConfig::FindAgency(std::string_view id) const {
+  for (const Agency& agency : agencies) {
+    if (agency.id == id) return &agency;
+  }
+  return nullptr;
+}
+
+Result<HubConfig> ParseHubConfig(std::string_view yaml, const std::string& file,
+                                 const std::string& base_dir) {
+  return Parser(file, base_dir).Parse(yaml);
+}
+
+Result<HubConfig> LoadHubConfig(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (!fs::exists(st)) return NotFound("hub config '" + path + "' does not exist");
+  if (fs::is_directory(st)) return FailedPrecondition("hub config '" + path + "' is a folder");
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return FailedPrecondition("cannot open hub config '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return FailedPrecondition("cannot read hub config '" + path + "'");
+  return ParseHubConfig(text.str(), path, fs::path(path).parent_path().string());
+}
+
+}  // namespace gallery::config

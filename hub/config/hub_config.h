@@ -1,0 +1,57 @@
+// HubConfig: the hub daemon's settings and the agencies it knows, read from one YAML file.
+// Parsing is strict: unknown keys, wrong types and out-of-range numbers are errors.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hub/common/agency.h"
+#include "hub/common/result.h"
+
+namespace gallery::config {
+
+// Limits enforced by ParseHubConfig; out-of-range values are rejected, never clamped.
+inline constexpr uint32_t kMinWindow = 1;
+inline constexpr uint32_t kMaxWindow = 100000;
+inline constexpr uint32_t kMinHeartbeatMs = 100;
+inline constexpr uint32_t kMaxHeartbeatMs = 60000;
+inline constexpr uint32_t kMaxSessionTimeoutMs = 600000;
+inline constexpr uint32_t kMinAckTimeoutMs = 100;
+inline constexpr uint32_t kMaxAckTimeoutMs = 3600000;
+inline constexpr uint32_t kMinFrameBytes = 1024;
+inline constexpr uint32_t kMaxFrameBytes = 64u << 20;
+
+// Value type; thread-compatible.
+struct HubConfig {
+  std::string hub_id = "gallery-hub";
+  std::string endpoint;                   // required, "tcp://..." or "ipc://..."
+  std::string store_path;                 // required; relative paths resolved against
+                                          // the config file's folder
+  std::string rules_dir;                  // required; resolved likewise
+  std::string log_level = "info";         // trace|debug|info|warn|error
+  uint32_t window = 1000;                 // default unacked deliveries in flight per
+                                          // subscriber (1..100000)
+  uint32_t heartbeat_interval_ms = 1000;  // 100..60000
+  uint32_t session_timeout_ms = 5000;     // > heartbeat_interval_ms, <= 600000
+  uint32_t ack_timeout_ms = 30000;        // 100..3600000
+  uint32_t max_frame_bytes = 1 << 20;     // 1024..64MiB
+  std::vector<Agency> agencies;           // at least one; ids and ODS codes unique
+
+  // The agency with `id`, or nullptr. The pointer lives as long as this config, unchanged.
+  const Agency* FindAgency(std::string_view id) const;
+};
+
+// Reads and parses the file at `path`; relative paths inside it are resolved against the
+// file's folder. Returns kNotFound when the file does not exist, kFailedPrecondition when it
+// cannot be read, otherwise as ParseHubConfig. Blocks on file I/O; thread-safe.
+Result<HubConfig> LoadHubConfig(const std::string& path);
+
+// Parses `yaml`; `file` names it in errors and `base_dir` anchors relative paths (used as
+// is when empty). Returns kInvalidArgument listing every problem found, one
+// "file:line:col: message" per line. Never throws; thread-safe.
+Result<HubConfig> ParseHubConfig(std::string_view yaml, const std::string& file,
+                                 const std::string& base_dir);
+
+}  // namespace gallery::config

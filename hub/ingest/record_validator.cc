@@ -1,0 +1,171 @@
+#include "hub/ingest/record_validator.h"
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "hub/common/nhs_number.h"
+
+namespace gallery::ingest {
+namespace {
+
+// Collects problems up to kMaxReportedProblems and counts the rest.
+class Problems {
+ public:
+  void Add(std::string path, std::string_view what) {
+    if (static_cast<int>(lines_.size()) < kMaxReportedProblems) {
+      lines_.push_back(std::move(path) + ": " + std::string(what));
+    } else {
+      ++dropped_;
+    }
+  }
+  Status ToStatus() const {
+    if (lines_.empty()) return OkStatus();
+    std::string out;
+    for (const std::string& line : lines_) {
+      if (!out.empty()) out += '\n';
+      out += line;
+    }
+    if (dropped_ > 0) out += "\n(and " + std::to_string(dropped_) + " more problems)";
+    return InvalidArgument(std::move(out));
+  }
+
+ private:
+  std::vector<std::string> lines_;
+  int dropped_ = 0;
+};
+
+bool IsSlugChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
+
+bool IsRecordType(std::string_view type) {
+  const size_t dot = type.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == type.size()) return false;
+  const std::string_view domain = type.substr(0, dot);
+  const std::string_view event = type.substr(dot + 1);
+  return std::all_of(domain.begin(), domain.end(), IsSlugChar) &&
+         std::all_of(event.begin(), event.end(), IsSlugChar);
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// A real calendar date in ISO 8601 "YYYY-MM-DD" (proleptic Gregorian, years 0001-9999).
+bool IsIsoDate(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!IsDigit(s[i])) return false;
+  }
+  const int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+  const int month = (s[5] - '0') * 10 + (s[6] - '0');
+  const int day = (s[8] - '0') * 10 + (s[9] - '0');
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  const int days_in_month = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+  return day <= days_in_month;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string Indexed(std::string_view name, int i) {
+  return std::string(name) + "[" + std::to_string(i) + "]";
+}
+
+void CheckIdentity(const v1::Record& record, Problems& problems) {
+  const std::string& id = record.record_id();
+  if (id.empty()) {
+    problems.Add("record_id", "must not be empty");
+  } else if (id.size() > kMaxRecordIdBytes) {
+    problems.Add("record_id", "must be at most " + std::to_string(kMaxRecordIdBytes) + " bytes");
+  } else if (!std::all_of(id.begin(), id.end(), [](char c) { return c > ' ' && c <= '~'; })) {
+    problems.Add("record_id", "must be printable ASCII without spaces");
+  }
+  if (!IsRecordType(record.record_type())) {
+    problems.Add("record_type",
+                 "must be domain.event in lower case letters, digits and hyphens, "
+                 "e.g. assessment.single");
+  }
+  if (record.source_agency().empty()) problems.Add("source_agency", "must not be empty");
+  if (!record.amends().empty() && !record.retracts().empty()) {
+    problems.Add("retracts", "must not be set together with amends");
+  }
+  if (!id.empty() && record.amends() == id) {
+    problems.Add("amends", "must not name the record itself");
+  }
+  if (!id.empty() && record.retracts() == id) {
+    problems.Add("retracts", "must not name the record itself");
+  }
+}
+
+void CheckSubject(const v1::Subject& subject, Problems& problems) {
+  if (subject.nhs_number().empty() && subject.local_ids_size() == 0) {
+    problems.Add("subject", "needs an nhs_number or at least one local id");
+  }
+  if (!subject.nhs_number().empty()) {
+    const Status nhs = ValidateNhsNumber(subject.nhs_number());
+    if (!nhs.ok()) problems.Add("subject.nhs_number", nhs.message());
+  }
+  for (int i = 0; i < subject.local_ids_size(); ++i) {
+    const v1::LocalIdentifier& local = subject.local_ids(i);
+    const std::string path = "subject." + Indexed("local_ids", i);
+    if (local.agency().empty()) problems.Add(path + ".agency", "must not be empty");
+    if (local.value().empty()) problems.Add(path + ".value", "must not be empty");
+  }
+  const std::string& birth_date = subject.demographics().birth_date();
+  if (!birth_date.empty() && !IsIsoDate(birth_date)) {
+    problems.Add("subject.demographics.birth_date", "must be a real date written YYYY-MM-DD");
+  }
+}
+
+void CheckSections(const v1::Record& record, Problems& problems) {
+  std::unordered_set<std::string> headings;
+  for (int s = 0; s < record.sections_size(); ++s) {
+    const v1::Section& section = record.sections(s);
+    const std::string path = Indexed("sections", s);
+    if (section.heading().empty()) {
+      problems.Add(path + ".heading", "must not be empty");
+    } else if (section.heading().find('/') != std::string::npos) {
+      // Rules address fields as "Heading/Field"; a '/' in a heading would let a rule for
+      // section "A" also match the fields of a section "A/B".
+      problems.Add(path + ".heading", "must not contain '/'");
+    } else if (!headings.insert(Lower(section.heading())).second) {
+      problems.Add(path + ".heading", "repeats an earlier heading (ignoring case)");
+    }
+    std::unordered_set<std::string> names;
+    for (int f = 0; f < section.fields_size(); ++f) {
+      const v1::Field& field = section.fields(f);
+      const std::string field_path = path + "." + Indexed("fields", f);
+      if (field.name().empty()) {
+        problems.Add(field_path + ".name", "must not be empty");
+      } else if (!names.insert(Lower(field.name())).second) {
+        problems.Add(field_path + ".name",
+                     "repeats an earlier field name in the section "
+                     "(ignoring case)");
+      }
+      if (field.value_case() == v1::Field::VALUE_NOT_SET) {
+        problems.Add(field_path, "has no value");
+      } else if (field.value_case() == v1::Field::kDate && !IsIsoDate(field.date())) {
+        problems.Add(field_path + ".date", "must be a real date written YYYY-MM-DD");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Status ValidateRecord(const v1::Record& record) {
+  Problems problems;
+  CheckIdentity(record, problems);
+  CheckSubject(record.subject(), problems);
+  CheckSections(record, problems);
+  return problems.ToStatus();
+}
+
+}  // namespace gallery::ingest

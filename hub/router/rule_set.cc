@@ -1,0 +1,159 @@
+#include "hub/router/rule_set.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "hub/router/rule_loader.h"
+
+namespace gallery::router {
+namespace {
+
+namespace fs = std::filesystem;
+
+// SHA-256 over a sequence of (name, bytes) pairs. Each part is framed by its length, so
+// moving bytes from one file's content into the next file's name changes the hash.
+class ContentHasher {
+ public:
+  ContentHasher() {
+    // Safe to call repeatedly and from several threads; needed once before using libsodium.
+    if (sodium_init() < 0) {
+      std::fprintf(stderr, "%s:%d: libsodium failed to initialise\n", __FILE__, __LINE__);
+      std::abort();
+    }
+    crypto_hash_sha256_init(&state_);
+  }
+
+  void AddFile(std::string_view name, std::string_view bytes) {
+    AddFramed(name);
+    AddFramed(bytes);
+  }
+
+  std::string HexDigest() {
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&state_, digest);
+    char hex[crypto_hash_sha256_BYTES * 2 + 1];
+    sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+    return hex;
+  }
+
+ private:
+  void AddFramed(std::string_view part) {
+    const std::string length = std::to_string(part.size()) + ":";
+    Update(length);
+    Update(part);
+  }
+  void Update(std::string_view bytes) {
+    crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(bytes.data()),
+                              bytes.size());
+  }
+
+  crypto_hash_sha256_state state_;
+};
+
+bool IsRuleFile(const fs::directory_entry& entry) {
+  const std::string name = entry.path().filename().string();
+  if (name.empty() || name.front() == '.') return false;  // editor and VCS leftovers
+  const std::string ext = entry.path().extension().string();
+  if (ext != ".yaml" && ext != ".yml") return false;
+  std::error_code ec;
+  return entry.is_regular_file(ec);
+}
+
+}  // namespace
+
+RuleSet::RuleSet(std::vector<Rule> rules, std::vector<Agency> agencies, std::string content_hash)
+    : rules_(std::move(rules)),
+      agencies_(std::move(agencies)),
+      content_hash_(std::move(content_hash)) {
+  for (size_t a = 0; a < agencies_.size(); ++a) {
+    agency_index_.emplace(agencies_[a].id, a);
+    if (agencies_[a].kind == "gp-practice" && !agencies_[a].ods_code.empty()) {
+      gp_by_ods_.emplace(agencies_[a].ods_code, a);
+    }
+    by_id_.push_back(a);
+  }
+  std::sort(by_id_.begin(), by_id_.end(),
+            [&](size_t x, size_t y) { return agencies_[x].id < agencies_[y].id; });
+
+  auto matches = [&](const Party& party, const Agency& agency) {
+    switch (party.type) {
+      case Party::Type::kAgency: return party.value == agency.id;
+      case Party::Type::kKind: return party.value == agency.kind;
+      case Party::Type::kRelationship: return false;  // resolved per record
+    }
+    return false;
+  };
+  resolved_.reserve(rules_.size());
+  for (const Rule& rule : rules_) {
+    Resolved r;
+    r.from.assign(agencies_.size(), false);
+    for (size_t a = 0; a < agencies_.size(); ++a) {
+      for (const Party& party : rule.from) r.from[a] = r.from[a] || matches(party, agencies_[a]);
+      const bool to = std::any_of(rule.to.begin(), rule.to.end(),
+                                  [&](const Party& p) { return matches(p, agencies_[a]); });
+      if (to) r.to.push_back(a);
+    }
+    r.to_registered_gp = std::any_of(rule.to.begin(), rule.to.end(), [](const Party& p) {
+      return p.type == Party::Type::kRelationship && p.value == kRegisteredGp;
+    });
+    resolved_.push_back(std::move(r));
+  }
+}
+
+Result<std::shared_ptr<const RuleSet>> RuleSet::LoadString(std::string_view yaml,
+                                                           const std::string& file,
+                                                           std::vector<Agency> agencies) {
+  RuleLoader loader(agencies);
+  loader.AddDocument(yaml, file);
+  if (!loader.ok()) return InvalidArgument(loader.Errors());
+  ContentHasher hasher;
+  hasher.AddFile(fs::path(file).filename().string(), yaml);
+  return std::shared_ptr<const RuleSet>(
+      new RuleSet(std::move(loader).TakeRules(), std::move(agencies), hasher.HexDigest()));
+}
+
+Result<std::shared_ptr<const RuleSet>> RuleSet::LoadDirectory(const std::string& dir,
+                                                              std::vector<Agency> agencies) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(dir, ec);
+  if (!fs::exists(status)) return NotFound("rules folder '" + dir + "' does not exist");
+  if (!fs::is_directory(status)) {
+    return FailedPrecondition("rules folder '" + dir + "' is not a folder");
+  }
+  std::vector<fs::path> files;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (IsRuleFile(*it)) files.push_back(it->path());
+  }
+  if (ec) return FailedPrecondition("cannot list rules folder '" + dir + "': " + ec.message());
+  // Sorted by name so that errors, duplicate-id reports and the hash do not depend on the
+  // order the file system lists them in.
+  std::sort(files.begin(), files.end(),
+            [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+
+  RuleLoader loader(agencies);
+  ContentHasher hasher;
+  for (const fs::path& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    if (in.is_open()) bytes << in.rdbuf();
+    if (!in.is_open() || in.bad()) {
+      return FailedPrecondition("cannot read rule file '" + path.string() + "'");
+    }
+    const std::string text = bytes.str();
+    // The hash covers names, not folders, so the same files hash alike wherever installed.
+    hasher.AddFile(path.filename().string(), text);
+    loader.AddDocument(text, path.string());
+  }
+  if (!loader.ok()) return InvalidArgument(loader.Errors());
+  return std::shared_ptr<const RuleSet>(
+      new RuleSet(std::move(loader).TakeRules(), std::move(agencies), hasher.HexDigest()));
+}
+
+}  // namespace gallery::router

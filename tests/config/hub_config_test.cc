@@ -1,0 +1,297 @@
+#include "hub/config/hub_config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace gallery::config {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Line numbers in the tests below refer to this document.
+constexpr char kGood[] = R"(hub:
+  id: demo-hub
+  endpoint: "tcp://127.0.0.1:7450"
+  store: state/hub.db
+  rules: ../../routing-rules
+  log_level: debug
+delivery:
+  window: 500
+  heartbeat_interval_ms: 250
+  session_timeout_ms: 2000
+  ack_timeout_ms: 10000
+limits:
+  max_frame_bytes: 2097152
+agencies:
+  - id: gp-riverside
+    name: Riverside Surgery
+    kind: gp-practice
+    ods: A81001
+  - id: asc-county
+    name: County Adult Social Care
+    kind: adult-social-care
+)";
+
+// The good document with `from` (which must occur once) replaced by `to`.
+std::string With(std::string_view from, std::string_view to) {
+  std::string text = kGood;
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+Result<HubConfig> Parse(std::string_view yaml) {
+  return ParseHubConfig(yaml, "hub.yaml", "/srv/gallery/deploy/demo");
+}
+
+// The error message of a parse expected to fail.
+std::string ErrorOf(std::string_view yaml) {
+  auto config = Parse(yaml);
+  EXPECT_FALSE(config.ok());
+  if (config.ok()) return "";
+  EXPECT_EQ(config.status().code(), Code::kInvalidArgument);
+  return config.status().message();
+}
+
+TEST(HubConfigTest, ParsesAGoodConfigAndResolvesPathsAgainstItsFolder) {
+  auto config = Parse(kGood);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->hub_id, "demo-hub");
+  EXPECT_EQ(config->endpoint, "tcp://127.0.0.1:7450");
+  EXPECT_EQ(config->store_path, "/srv/gallery/deploy/demo/state/hub.db");
+  EXPECT_EQ(config->rules_dir, "/srv/gallery/routing-rules");
+  EXPECT_EQ(config->log_level, "debug");
+  EXPECT_EQ(config->window, 500u);
+  EXPECT_EQ(config->heartbeat_interval_ms, 250u);
+  EXPECT_EQ(config->session_timeout_ms, 2000u);
+  EXPECT_EQ(config->ack_timeout_ms, 10000u);
+  EXPECT_EQ(config->max_frame_bytes, 2097152u);
+  ASSERT_EQ(config->agencies.size(), 2u);
+  EXPECT_EQ(config->agencies[0].id, "gp-riverside");
+  EXPECT_EQ(config->agencies[0].name, "Riverside Surgery");
+  EXPECT_EQ(config->agencies[0].kind, "gp-practice");
+  EXPECT_EQ(config->agencies[0].ods_code, "A81001");
+  EXPECT_EQ(config->agencies[1].ods_code, "");
+}
+
+TEST(HubConfigTest, AppliesDefaultsForOptionalKeys) {
+  auto config = Parse(R"(hub:
+  endpoint: "ipc:///run/gallery/hub.sock"
+  store: /var/lib/gallery/hub.db
+  rules: /etc/gallery/rules
+agencies:
+  - {id: asc-county, name: County, kind: adult-social-care}
+)");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->hub_id, "gallery-hub");
+  EXPECT_EQ(config->store_path, "/var/lib/gallery/hub.db");  // absolute paths are kept
+  EXPECT_EQ(config->rules_dir, "/etc/gallery/rules");
+  EXPECT_EQ(config->log_level, "info");
+  EXPECT_EQ(config->window, 1000u);
+  EXPECT_EQ(config->heartbeat_interval_ms, 1000u);
+  EXPECT_EQ(config->session_timeout_ms, 5000u);
+  EXPECT_EQ(config->ack_timeout_ms, 30000u);
+  EXPECT_EQ(config->max_frame_bytes, 1u << 20);
+}
+
+TEST(HubConfigTest, FindAgencyReturnsTheAgencyOrNull) {
+  auto config = Parse(kGood);
+  ASSERT_TRUE(config.ok());
+  const Agency* agency = config->FindAgency("asc-county");
+  ASSERT_NE(agency, nullptr);
+  EXPECT_EQ(agency->kind, "adult-social-care");
+  EXPECT_EQ(config->FindAgency("gp-hillview"), nullptr);
+}
+
+TEST(HubConfigTest, UnknownKeysAreRejectedWithPositionAndExpectedKeys) {
+  EXPECT_EQ(ErrorOf(With("  log_level: debug", "  log_levle: debug")),
+            "hub.yaml:6:3: unknown key 'log_levle' (expected: id, endpoint, store, rules, "
+            "log_level)");
+  EXPECT_EQ(ErrorOf(With("    ods: A81001", "    ods: A81001\n    odss: A81009")),
+            "hub.yaml:19:5: unknown key 'odss' (expected: id, name, kind, ods)");
+  EXPECT_EQ(ErrorOf(std::string(kGood) + "metrics: {}\n"),
+            "hub.yaml:22:1: unknown key 'metrics' (expected: hub, delivery, limits, agencies)");
+}
+
+TEST(HubConfigTest, MissingRequiredKeysAreNamedWhereTheirMapStarts) {
+  EXPECT_EQ(ErrorOf(With("  endpoint: \"tcp://127.0.0.1:7450\"\n", "")),
+            "hub.yaml:1:1: 'hub' is missing required key 'endpoint'");
+  EXPECT_EQ(ErrorOf(With("    kind: adult-social-care\n", "")),
+            "hub.yaml:19:5: agency is missing required key 'kind'");
+  EXPECT_EQ(ErrorOf("agencies:\n  - {id: a, name: A, kind: housing}\n"),
+            "hub.yaml:1:1: missing required key 'hub'");
+  const std::string no_agencies = std::string(kGood).substr(0, std::string(kGood).find("agencies"));
+  EXPECT_EQ(ErrorOf(no_agencies), "hub.yaml:1:1: missing required key 'agencies'");
+  EXPECT_EQ(ErrorOf(With("  store: state/hub.db", "  store:")),
+            "hub.yaml:4:3: 'store' must not be empty");
+}
+
+TEST(HubConfigTest, WrongTypesAreRejected) {
+  EXPECT_EQ(ErrorOf(With("  window: 500", "  window: lots")),
+            "hub.yaml:8:11: 'window' must be a whole number");
+  EXPECT_EQ(ErrorOf(With("  window: 500", "  window: 5.5")),
+            "hub.yaml:8:11: 'window' must be a whole number");
+  EXPECT_EQ(ErrorOf(With("  rules: ../../routing-rules", "  rules: [a, b]")),
+            "hub.yaml:5:10: 'rules' must be a single value");
+  EXPECT_EQ(ErrorOf(With("limits:\n  max_frame_bytes: 2097152", "limits: 7")),
+            "hub.yaml:12:9: 'limits' must be a map");
+  EXPECT_THAT(ErrorOf("hub: [1]\nagencies: none\n"),
+              AllOf(HasSubstr("hub.yaml:1:6: 'hub' must be a map"),
+                    HasSubstr("hub.yaml:2:11: 'agencies' must list at least one agency")));
+  EXPECT_EQ(ErrorOf(With("  - id: asc-county\n    name: County Adult Social Care\n"
+                         "    kind: adult-social-care\n",
+                         "  - asc-county\n")),
+            "hub.yaml:19:5: each agency must be a map with keys: id, name, kind, ods");
+}
+
+TEST(HubConfigTest, NumbersOutOfRangeAreRejectedNamingTheRange) {
+  EXPECT_EQ(ErrorOf(With("  window: 500", "  window: 0")),
+            "hub.yaml:8:11: 'window' must be between 1 and 100000 (got 0)");
+  EXPECT_EQ(ErrorOf(With("  window: 500", "  window: 100001")),
+            "hub.yaml:8:11: 'window' must be between 1 and 100000 (got 100001)");
+  EXPECT_EQ(ErrorOf(With("  heartbeat_interval_ms: 250", "  heartbeat_interval_ms: 99")),
+            "hub.yaml:9:26: 'heartbeat_interval_ms' must be between 100 and 60000 (got 99)");
+  EXPECT_EQ(ErrorOf(With("  session_timeout_ms: 2000", "  session_timeout_ms: 600001")),
+            "hub.yaml:10:23: 'session_timeout_ms' must be between 1 and 600000 (got 600001)");
+  EXPECT_EQ(ErrorOf(With("  ack_timeout_ms: 10000", "  ack_timeout_ms: -5")),
+            "hub.yaml:11:19: 'ack_timeout_ms' must be between 100 and 3600000 (got -5)");
+  EXPECT_EQ(ErrorOf(With("  max_frame_bytes: 2097152", "  max_frame_bytes: 67108865")),
+            "hub.yaml:13:20: 'max_frame_bytes' must be between 1024 and 67108864 "
+            "(got 67108865)");
+  EXPECT_EQ(ErrorOf(With("  max_frame_bytes: 2097152", "  max_frame_bytes: 99999999999999999999")),
+            "hub.yaml:13:20: 'max_frame_bytes' must be a whole number");
+  // The bounds themselves are allowed.
+  EXPECT_TRUE(Parse(With("  max_frame_bytes: 2097152", "  max_frame_bytes: 67108864")).ok());
+  EXPECT_TRUE(Parse(With("  window: 500", "  window: 1")).ok());
+}
+
+TEST(HubConfigTest, SessionTimeoutMustExceedTheHeartbeat) {
+  EXPECT_EQ(ErrorOf(With("  session_timeout_ms: 2000", "  session_timeout_ms: 250")),
+            "hub.yaml:10:23: 'session_timeout_ms' (250) must be greater than "
+            "'heartbeat_interval_ms' (250)");
+  // With the default session timeout (5000) the heartbeat is blamed.
+  EXPECT_EQ(ErrorOf(With("  heartbeat_interval_ms: 250\n  session_timeout_ms: 2000",
+                         "  heartbeat_interval_ms: 6000")),
+            "hub.yaml:9:26: 'session_timeout_ms' (5000) must be greater than "
+            "'heartbeat_interval_ms' (6000)");
+}
+
+TEST(HubConfigTest, EndpointAndLogLevelAreChecked) {
+  EXPECT_EQ(ErrorOf(With("\"tcp://127.0.0.1:7450\"", "\"http://127.0.0.1:7450\"")),
+            "hub.yaml:3:13: 'endpoint' must be tcp://<host>:<port> or ipc://<path>");
+  EXPECT_EQ(ErrorOf(With("log_level: debug", "log_level: verbose")),
+            "hub.yaml:6:14: 'log_level' must be one of: trace, debug, info, warn, error");
+  EXPECT_EQ(ErrorOf(With("id: demo-hub", "id: Demo Hub")),
+            "hub.yaml:2:7: hub id 'Demo Hub' must match [a-z0-9][a-z0-9-]*");
+}
+
+TEST(HubConfigTest, AgencyIdsMustBeSlugs) {
+  EXPECT_EQ(ErrorOf(With("id: gp-riverside", "id: GP_Riverside")),
+            "hub.yaml:15:9: agency id 'GP_Riverside' must match [a-z0-9][a-z0-9-]*");
+  EXPECT_EQ(ErrorOf(With("id: gp-riverside", "id: -riverside")),
+            "hub.yaml:15:9: agency id '-riverside' must match [a-z0-9][a-z0-9-]*");
+}
+
+TEST(HubConfigTest, DuplicateAgencyIdsNameTheFirstLine) {
+  EXPECT_EQ(ErrorOf(With("id: asc-county", "id: gp-riverside")),
+            "hub.yaml:19:9: duplicate agency id 'gp-riverside' (first defined on line 15)");
+}
+
+TEST(HubConfigTest, UnknownKindsListTheValidOnes) {
+  EXPECT_EQ(ErrorOf(With("kind: adult-social-care", "kind: social-care")),
+            "hub.yaml:21:11: unknown agency kind 'social-care' (expected one of: gp-practice, "
+            "hospital, community-health, mental-health, adult-social-care, "
+            "childrens-social-care, housing, police, education, voluntary)");
+}
+
+TEST(HubConfigTest, DuplicateAndMalformedOdsCodesAreRejected) {
+  EXPECT_EQ(ErrorOf(With("    kind: adult-social-care\n",
+                         "    kind: adult-social-care\n    ods: A81001\n")),
+            "hub.yaml:22:10: duplicate ODS code 'A81001' (already used by 'gp-riverside' on "
+            "line 18)");
+  EXPECT_EQ(ErrorOf(With("ods: A81001", "ods: a81001")),
+            "hub.yaml:18:10: ODS code 'a81001' must be 3 to 10 upper-case letters or digits");
+}
+
+TEST(HubConfigTest, DuplicateKeysAreRejected) {
+  EXPECT_EQ(ErrorOf(With("  window: 500", "  window: 500\n  window: 600")),
+            "hub.yaml:9:3: duplicate key 'window' (first on line 8)");
+}
+
+TEST(HubConfigTest, ReportsEveryErrorNotJustTheFirst) {
+  std::string yaml = kGood;
+  yaml.replace(yaml.find("  window: 500"), 13, "  window: 0");
+  yaml.replace(yaml.find("kind: adult-social-care"), 23, "kind: nope");
+  yaml.replace(yaml.find("  log_level: debug"), 18, "  colour: blue");
+  const std::string message = ErrorOf(yaml);
+  EXPECT_THAT(message, HasSubstr("hub.yaml:6:3: unknown key 'colour'"));
+  EXPECT_THAT(message, HasSubstr("hub.yaml:8:11: 'window' must be between 1 and 100000"));
+  EXPECT_THAT(message, HasSubstr("hub.yaml:21:11: unknown agency kind 'nope'"));
+  EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 2);
+}
+
+TEST(HubConfigTest, SyntaxErrorsAndEmptyDocumentsHavePositions) {
+  EXPECT_THAT(ErrorOf("hub:\n  id: [unclosed\n"), HasSubstr("hub.yaml:"));
+  EXPECT_THAT(ErrorOf("hub:\n  id: [unclosed\n"), Not(HasSubstr("hub.yaml: ")));
+  EXPECT_EQ(ErrorOf(""), "hub.yaml:1:1: expected a map with keys: hub, delivery, limits, agencies");
+  EXPECT_EQ(ErrorOf("- a\n"),
+            "hub.yaml:1:1: expected a map with keys: hub, delivery, limits, agencies");
+}
+
+class HubConfigFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        std::filesystem::temp_directory_path() / ("hub_config_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_ / "deploy" / "demo");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(HubConfigFileTest, LoadResolvesRelativePathsAgainstTheFileFolder) {
+  const std::filesystem::path file = dir_ / "deploy" / "demo" / "hub.yaml";
+  std::ofstream(file) << kGood;
+  auto config = LoadHubConfig(file.string());
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->store_path, (dir_ / "deploy" / "demo" / "state" / "hub.db").string());
+  EXPECT_EQ(config->rules_dir, (dir_ / "routing-rules").string());
+}
+
+TEST_F(HubConfigFileTest, ErrorsNameTheFilePath) {
+  const std::filesystem::path file = dir_ / "bad.yaml";
+  std::ofstream(file) << With("  window: 500", "  window: 0");
+  auto config = LoadHubConfig(file.string());
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(config.status().message(), HasSubstr(file.string() + ":8:11: 'window'"));
+}
+
+TEST_F(HubConfigFileTest, MissingFileIsNotFound) {
+  auto config = LoadHubConfig((dir_ / "absent.yaml").string());
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), Code::kNotFound);
+  auto folder = LoadHubConfig(dir_.string());
+  ASSERT_FALSE(folder.ok());
+  EXPECT_EQ(folder.status().code(), Code::kFailedPrecondition);
+}
+
+TEST(HubConfigDemoTest, TheDemoRegionConfigLoads) {
+  const std::string path = std::string(GALLERY_SOURCE_DIR) + "/deploy/demo/hub.yaml";
+  auto config = LoadHubConfig(path);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->agencies.size(), 6u);
+  ASSERT_NE(config->FindAgency("gp-hillview"), nullptr);
+  EXPECT_EQ(config->FindAgency("gp-hillview")->ods_code, "A81002");
+}
+
+}  // namespace
+}  // namespace gallery::config

@@ -1,0 +1,70 @@
+// Shared fixtures for router tests: the demo region's agencies and a record builder.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gallery/v1/record.pb.h"
+#include "hub/common/agency.h"
+
+namespace gallery::router::test_util {
+
+// The six agencies of deploy/demo/hub.yaml.
+inline std::vector<Agency> DemoAgencies() {
+  return {
+      {"gp-riverside", "Riverside Surgery", "gp-practice", "A81001"},
+      {"gp-hillview", "Hillview Medical Centre", "gp-practice", "A81002"},
+      {"dn-central", "Central District Nursing Team", "community-health", ""},
+      {"asc-county", "County Adult Social Care", "adult-social-care", ""},
+      {"housing-homesafe", "HomeSafe Housing Association", "housing", ""},
+      {"hosp-general", "General Hospital", "hospital", ""},
+  };
+}
+
+// A record with identifiers and no content.
+inline v1::Record MakeRecord(const std::string& source, const std::string& type,
+                             const std::string& registered_gp_ods = "") {
+  v1::Record record;
+  record.set_record_id(source + ":" + type + ":1");
+  record.set_source_agency(source);
+  record.set_record_type(type);
+  record.mutable_subject()->set_nhs_number("9990000018");
+  record.mutable_subject()->set_registered_gp_ods(registered_gp_ods);
+  return record;
+}
+
+// Appends a section whose fields are text values; returns it for adding labels.
+inline v1::Section& AddSection(v1::Record& record, const std::string& heading,
+                               std::initializer_list<std::pair<const char*, const char*>> fields) {
+  v1::Section& section = *record.add_sections();
+  section.set_heading(heading);
+  for (const auto& [name, text] : fields) {
+    v1::Field& field = *section.add_fields();
+    field.set_name(name);
+    field.set_text(text);
+  }
+  return section;
+}
+
+// Every "Heading/Field" and demographic the redacted record still carries, in order.
+inline std::vector<std::string> PathsOf(const v1::Record& record) {
+  std::vector<std::string> paths;
+  const v1::Demographics& d = record.subject().demographics();
+  if (!d.given_name().empty()) paths.push_back("@subject/given_name");
+  if (!d.family_name().empty()) paths.push_back("@subject/family_name");
+  if (!d.birth_date().empty()) paths.push_back("@subject/birth_date");
+  if (!d.gender().empty()) paths.push_back("@subject/gender");
+  if (d.address_lines_size() > 0) paths.push_back("@subject/address");
+  if (!d.postcode().empty()) paths.push_back("@subject/postcode");
+  if (!d.phone().empty()) paths.push_back("@subject/phone");
+  for (const v1::Section& section : record.sections()) {
+    for (const v1::Field& field : section.fields()) {
+      paths.push_back(section.heading() + "/" + field.name());
+    }
+  }
+  return paths;
+}
+
+}  // namespace gallery::router::test_util
