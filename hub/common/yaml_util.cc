@@ -1,5 +1,6 @@
 #include "hub/common/yaml_util.h"
 
+#include <map>
 #include <sstream>
 
 #include <yaml-cpp/eventhandler.h>
@@ -74,6 +75,7 @@ std::string YamlErrors::Joined() const {
 void CheckKeys(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
                YamlErrors& errors) {
   if (!node.IsMap()) return;
+  CheckNoDuplicateKeys(node, errors);
   for (const auto& kv : node) {
     const std::string key = kv.first.Scalar();
     bool known = false;
@@ -85,6 +87,18 @@ void CheckKeys(const YAML::Node& node, std::initializer_list<std::string_view> a
       expected += a;
     }
     errors.Add(kv.first, "unknown key '" + key + "' (expected: " + expected + ")");
+  }
+}
+
+void CheckNoDuplicateKeys(const YAML::Node& node, YamlErrors& errors) {
+  if (!node.IsMap()) return;
+  std::map<std::string, int> first_line;
+  for (const auto& kv : node) {
+    auto [it, inserted] = first_line.emplace(kv.first.Scalar(), kv.first.Mark().line + 1);
+    if (!inserted) {
+      errors.Add(kv.first, "duplicate key '" + it->first + "' (first on line " +
+                               std::to_string(it->second) + ")");
+    }
   }
 }
 

@@ -30,9 +30,14 @@ class YamlErrors {
   std::vector<std::string> messages_;
 };
 
-// Reports each key of map `node` that is not in `allowed`, naming the expected keys.
+// Reports each key of map `node` that is not in `allowed`, naming the expected keys, and
+// each repeated key: yaml-cpp keeps only one of two equal keys, which would hide an edit
+// that did not take effect.
 void CheckKeys(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
                YamlErrors& errors);
+
+// Reports each repeated key of map `node` (see CheckKeys).
+void CheckNoDuplicateKeys(const YAML::Node& node, YamlErrors& errors);
 
 // Reads a scalar string at `node[key]`; reports a type error when it is not a scalar.
 // Returns `fallback` when the key is absent.

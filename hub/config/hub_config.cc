@@ -61,7 +61,7 @@ class Parser {
                   "expected a map with keys: hub, delivery, limits, agencies");
       return InvalidArgument(errors_.Joined());
     }
-    CheckMap(root, {"hub", "delivery", "limits", "agencies"});
+    CheckKeys(root, {"hub", "delivery", "limits", "agencies"}, errors_);
     const YAML::Mark root_mark = root.Mark();
     if (auto hub = SubMap(root, "hub", /*required=*/true, root_mark)) {
       ParseHub(*hub, KeyMark(root, "hub").value_or(root_mark));
@@ -74,20 +74,6 @@ class Parser {
   }
 
  private:
-  // Unknown keys and repeated keys: yaml-cpp silently keeps one of two equal keys, which
-  // would hide an edit that did not take effect.
-  void CheckMap(const YAML::Node& map, std::initializer_list<std::string_view> allowed) {
-    CheckKeys(map, allowed, errors_);
-    std::map<std::string, int> first_line;
-    for (const auto& kv : map) {
-      auto [it, inserted] = first_line.emplace(kv.first.Scalar(), kv.first.Mark().line + 1);
-      if (!inserted) {
-        errors_.Add(kv.first, "duplicate key '" + it->first + "' (first on line " +
-                                  std::to_string(it->second) + ")");
-      }
-    }
-  }
-
   // Position of `key` within `map`, for errors about a value that is null or missing.
   static std::optional<YAML::Mark> KeyMark(const YAML::Node& map, std::string_view key) {
     for (const auto& kv : map) {
@@ -165,7 +151,7 @@ class Parser {
 
   // `mark` is where "hub:" is written: missing keys are reported there.
   void ParseHub(const YAML::Node& hub, const YAML::Mark& mark) {
-    CheckMap(hub, {"id", "endpoint", "store", "rules", "log_level"});
+    CheckKeys(hub, {"id", "endpoint", "store", "rules", "log_level"}, errors_);
     if (auto id = String(hub, "id", false, "'hub'", mark)) {
       if (IsAgencyId(*id)) {
         config_.hub_id = *id;
@@ -195,7 +181,7 @@ class Parser {
   }
 
   void ParseDelivery(const YAML::Node& delivery) {
-    CheckMap(delivery, {"window", "heartbeat_interval_ms", "session_timeout_ms", "ack_timeout_ms"});
+    CheckKeys(delivery, {"window", "heartbeat_interval_ms", "session_timeout_ms", "ack_timeout_ms"}, errors_);
     Number(delivery, "window", kMinWindow, kMaxWindow, config_.window);
     const bool heartbeat_ok = CountErrors([&] {
       Number(delivery, "heartbeat_interval_ms", kMinHeartbeatMs, kMaxHeartbeatMs,
@@ -217,7 +203,7 @@ class Parser {
   }
 
   void ParseLimits(const YAML::Node& limits) {
-    CheckMap(limits, {"max_frame_bytes"});
+    CheckKeys(limits, {"max_frame_bytes"}, errors_);
     Number(limits, "max_frame_bytes", kMinFrameBytes, kMaxFrameBytes, config_.max_frame_bytes);
   }
 
@@ -239,7 +225,7 @@ class Parser {
         errors_.Add(item, "each agency must be a map with keys: id, name, kind, ods");
         continue;
       }
-      CheckMap(item, {"id", "name", "kind", "ods"});
+      CheckKeys(item, {"id", "name", "kind", "ods"}, errors_);
       const YAML::Mark mark = item.Mark();
       Agency agency;
       bool ok = true;

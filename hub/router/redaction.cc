@@ -94,12 +94,23 @@ v1::Record Redact(const v1::Record& record, const std::vector<RecordItem>& items
 
   // Items come in record order, so a section is opened at its first allowed field and
   // sections with nothing allowed are never created.
+  // A section withheld whole is reported as "Heading/*" rather than field by field.
+  std::vector<bool> section_travels(static_cast<size_t>(record.sections_size()), false);
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (allowed[i] && items[i].section >= 0) section_travels[static_cast<size_t>(items[i].section)] = true;
+  }
   int open_section = -1;
+  int reported_section = -1;
   v1::Section* target = nullptr;
   for (size_t i = 0; i < items.size(); ++i) {
     const RecordItem& item = items[i];
     if (!allowed[i]) {
-      withheld.push_back(item.path);
+      if (item.section < 0 || section_travels[static_cast<size_t>(item.section)]) {
+        withheld.push_back(item.path);
+      } else if (item.section != reported_section) {
+        reported_section = item.section;
+        withheld.push_back(record.sections(item.section).heading() + "/*");
+      }
       continue;
     }
     if (item.section < 0) {

@@ -37,6 +37,8 @@ struct Verdict {
   std::vector<size_t> permitting;    // rule indexes, ascending
   const Rule* blocked_by = nullptr;  // first rule that reached it but a label stopped
   std::string_view blocked_label;
+  // First registered-GP rule that applied while this practice was not the subject's GP.
+  const Rule* not_registered_gp = nullptr;
 };
 
 }  // namespace
@@ -74,7 +76,14 @@ Decision RuleSet::Route(const v1::Record& record) const {
       }
     };
     for (size_t a : resolved.to) reach(a);
-    if (resolved.to_registered_gp && registered_gp) reach(*registered_gp);
+    if (resolved.to_registered_gp) {
+      if (registered_gp) reach(*registered_gp);
+      for (const auto& [ods, a] : gp_by_ods_) {
+        if (a != registered_gp && verdicts[a].not_registered_gp == nullptr) {
+          verdicts[a].not_registered_gp = &rule;
+        }
+      }
+    }
   }
 
   // Field permissions per permitting rule, computed on first use and then shared.
@@ -95,11 +104,16 @@ Decision RuleSet::Route(const v1::Record& record) const {
     const Verdict& v = verdicts[a];
     const Agency& agency = agencies_[a];
     if (v.permitting.empty()) {
-      std::string reason =
-          v.blocked_by != nullptr
-              ? "label '" + std::string(v.blocked_label) + "' not permitted by rule " +
-                    v.blocked_by->id
-              : "no rule permits " + record.record_type() + " from " + record.source_agency();
+      std::string reason;
+      if (v.blocked_by != nullptr) {
+        reason = "label '" + std::string(v.blocked_label) + "' not permitted by rule " +
+                 v.blocked_by->id;
+      } else if (v.not_registered_gp != nullptr) {
+        reason = "no relationship: not the subject's registered GP practice (rule " +
+                 v.not_registered_gp->id + ")";
+      } else {
+        reason = "no rule permits " + record.record_type() + " from " + record.source_agency();
+      }
       decision.withholdings.push_back(Withholding{agency.id, std::move(reason)});
       continue;
     }

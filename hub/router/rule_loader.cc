@@ -58,7 +58,7 @@ class DocumentParser {
                   "expected a protocol: a map with keys protocol, version, description, rules");
       return;
     }
-    CheckMap(root, {"protocol", "version", "description", "rules"});
+    CheckKeys(root, {"protocol", "version", "description", "rules"}, errors_);
     std::string protocol;
     if (auto name = Scalar(root, "protocol", "protocol file")) {
       protocol = *name;
@@ -95,20 +95,6 @@ class DocumentParser {
 
  private:
   std::string Where(const YAML::Node& node) const { return errors_.Where(node.Mark()); }
-
-  // Unknown keys, and repeated keys: yaml-cpp keeps only one of two equal keys, which
-  // would hide an edit that did not take effect.
-  void CheckMap(const YAML::Node& map, std::initializer_list<std::string_view> allowed) {
-    CheckKeys(map, allowed, errors_);
-    std::map<std::string, int> first_line;
-    for (const auto& kv : map) {
-      auto [it, inserted] = first_line.emplace(kv.first.Scalar(), kv.first.Mark().line + 1);
-      if (!inserted) {
-        errors_.Add(kv.first, "duplicate key '" + it->first + "' (first on line " +
-                                  std::to_string(it->second) + ")");
-      }
-    }
-  }
 
   // A required scalar at `key`; `owner` names the map in the missing-key message.
   std::optional<std::string> Scalar(const YAML::Node& map, const std::string& key,
@@ -203,7 +189,7 @@ class DocumentParser {
                   "include, exclude, labels");
       return;
     }
-    CheckMap(node, {"id", "description", "from", "types", "to", "include", "exclude", "labels"});
+    CheckKeys(node, {"id", "description", "from", "types", "to", "include", "exclude", "labels"}, errors_);
     Rule rule;
     rule.protocol = protocol;
     rule.protocol_version = version;

@@ -1,0 +1,102 @@
+#include "adapters/csv/adapter_args.h"
+
+#include <charconv>
+#include <optional>
+#include <string_view>
+
+namespace gallery::csv {
+namespace {
+
+std::optional<long long> ParsePositive(std::string_view s) {
+  long long value = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || end != s.data() + s.size() || value <= 0) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::string AdapterUsage() {
+  return R"(usage: adapter-csv --hub ENDPOINT --mapping MAPPING.yaml [options] FILE.csv...
+
+Maps every row of each CSV file to a gallery.v1.Record with the YAML mapping and
+publishes it to the hub, then waits for the hub to confirm each record.
+
+options:
+  --hub ENDPOINT       hub endpoint, e.g. tcp://127.0.0.1:5555
+  --mapping FILE       the agency's CSV mapping (see adapters/csv/README.md)
+  --agency ID          publish as this agency instead of the mapping's 'agency'
+  --timeout-ms N       how long the whole run waits for confirms (default 30000)
+  --check              map every row and report, but publish nothing (no --hub needed)
+  --verbose            debug logs on stderr (record ids and row numbers, never values)
+  --help               show this text
+
+Every file is read and checked against the mapping before anything is published.
+Prints per file "FILE: N rows, C confirmed, D duplicates, R rejected" (plus
+", U unconfirmed" when the hub did not answer in time), then one line per refused
+row: "FILE:LINE: record ID: REASON". Duplicates are records the hub already had.
+
+exit status: 0 every row confirmed (duplicates included); 1 a row was refused by
+the mapping or the hub; 2 usage, mapping or input file error (nothing published);
+3 the hub did not confirm every record in time.
+)";
+}
+
+Result<AdapterArgs> ParseAdapterArgs(const std::vector<std::string>& args) {
+  AdapterArgs out;
+  bool options_done = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (options_done || arg.size() < 2 || arg.compare(0, 2, "--") != 0) {
+      if (!options_done && arg.size() > 1 && arg.front() == '-') {
+        return InvalidArgument("unknown option '" + arg + "'");
+      }
+      out.files.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      options_done = true;
+      continue;
+    }
+    std::string name = arg;
+    std::optional<std::string> value;
+    if (const size_t eq = arg.find('='); eq != std::string::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    }
+    if (name == "--help" || name == "--check" || name == "--verbose") {
+      if (value) return InvalidArgument("option '" + name + "' takes no value");
+      (name == "--help" ? out.help : name == "--check" ? out.check : out.verbose) = true;
+      continue;
+    }
+    if (name != "--hub" && name != "--mapping" && name != "--agency" && name != "--timeout-ms") {
+      return InvalidArgument("unknown option '" + name + "'");
+    }
+    if (!value) {
+      if (i + 1 == args.size()) return InvalidArgument("option '" + name + "' needs a value");
+      value = args[++i];
+    }
+    if (value->empty()) return InvalidArgument("option '" + name + "' needs a value");
+    if (name == "--hub") {
+      out.hub = *value;
+    } else if (name == "--mapping") {
+      out.mapping = *value;
+    } else if (name == "--agency") {
+      out.agency = *value;
+    } else {
+      const auto ms = ParsePositive(*value);
+      if (!ms || *ms > kMaxTimeout.count()) {
+        return InvalidArgument("--timeout-ms must be a whole number of milliseconds from 1 to " +
+                               std::to_string(kMaxTimeout.count()));
+      }
+      out.timeout = std::chrono::milliseconds(*ms);
+    }
+  }
+  if (out.help) return out;
+  if (out.mapping.empty()) return InvalidArgument("missing --mapping");
+  if (out.hub.empty() && !out.check) return InvalidArgument("missing --hub (or use --check)");
+  if (out.files.empty()) return InvalidArgument("no CSV files given");
+  return out;
+}
+
+}  // namespace gallery::csv
