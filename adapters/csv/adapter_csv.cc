@@ -15,6 +15,7 @@
 #include "adapters/csv/csv_mapping.h"
 #include "adapters/csv/import_tally.h"
 #include "adapters/sdk/publisher.h"
+#include "hub/ingest/record_validator.h"
 
 namespace gallery::csv {
 namespace {
@@ -65,12 +66,14 @@ std::optional<v1::Record> MapOrReject(const Input& input, const CsvRow& row, Imp
   return std::nullopt;
 }
 
+// Maps every row and applies the hub's own record checks, so that a row --check passes
+// is a row the hub accepts.
 void CheckOnly(const std::vector<Input>& inputs, ImportTally& tally) {
   for (const Input& input : inputs) {
     for (const CsvRow& row : input.table->rows()) {
       auto record = MapOrReject(input, row, tally);
       if (record && tally.Sent(input.tally_file, row.line, record->record_id())) {
-        (void)tally.Settle(record->record_id(), OkStatus(), false);
+        (void)tally.Settle(record->record_id(), ingest::ValidateRecord(*record), false);
       }
     }
   }
@@ -120,8 +123,7 @@ Status Publish(const AdapterArgs& args, const CsvMapping& mapping, const std::ve
         continue;
       }
       spdlog::debug("{}:{}: sent record {}", input.table->file(), row.line, record->record_id());
-      // Send blocks without a deadline once max_in_flight records wait, so the run flushes
-      // before that to keep --timeout-ms meaningful.
+      // Flushing before the in-flight window fills keeps the wait inside --timeout-ms.
       if (publisher.in_flight() + 1 >= options.max_in_flight) {
         GALLERY_RETURN_IF_ERROR(flush());
       } else {

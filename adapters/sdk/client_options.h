@@ -16,8 +16,10 @@ struct ClientOptions {
   std::chrono::milliseconds confirm_timeout{5000};
   // The hub is presumed gone after this long without any frame; the client reconnects.
   std::chrono::milliseconds hub_silence_timeout{3000};
-  std::chrono::milliseconds heartbeat_interval{1000};
+  std::chrono::milliseconds heartbeat_interval{1000};  // the hub's, if it asks for less
   size_t max_in_flight = 2000;           // Publisher: unconfirmed records at most
+  // Publisher::Send gives up with kUnavailable after waiting this long for room.
+  std::chrono::milliseconds send_timeout{30000};
   uint32_t window = 0;                   // Subscriber: unacked deliveries; 0 = hub default
 };
 

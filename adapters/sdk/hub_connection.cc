@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "hub/common/wire_codes.h"
+
 namespace gallery::sdk {
 namespace {
 
@@ -11,18 +13,28 @@ constexpr uint32_t kProtocolVersion = 1;
 
 }  // namespace
 
-HubConnection::HubConnection(ClientOptions options) : options_(std::move(options)) {
+HubConnection::HubConnection(ClientOptions options)
+    : options_(std::move(options)), heartbeat_interval_(options_.heartbeat_interval) {
   Reconnect();
 }
 
 void HubConnection::Reconnect() {
   if (socket_) spdlog::info("agency {}: reconnecting to hub {}", options_.agency, options_.endpoint);
   socket_.reset();
-  socket_.emplace(context_, zmq::socket_type::dealer);
-  socket_->set(zmq::sockopt::linger, 0);
-  socket_->set(zmq::sockopt::reconnect_ivl, 100);
-  socket_->set(zmq::sockopt::reconnect_ivl_max, 1000);
-  socket_->connect(options_.endpoint);
+  try {
+    socket_.emplace(context_, zmq::socket_type::dealer);
+    socket_->set(zmq::sockopt::linger, 0);
+    socket_->set(zmq::sockopt::reconnect_ivl, 100);
+    socket_->set(zmq::sockopt::reconnect_ivl_max, 1000);
+    // Room for a whole window of records or acks, so that none is dropped for space.
+    const int queue = static_cast<int>(std::max<size_t>(1000, options_.max_in_flight * 2 + 100));
+    socket_->set(zmq::sockopt::sndhwm, queue);
+    socket_->set(zmq::sockopt::rcvhwm, queue);
+    socket_->connect(options_.endpoint);
+  } catch (const zmq::error_t& e) {
+    // A malformed endpoint: every later send fails the same way, so say so once.
+    session_error_ = InvalidArgument("cannot connect to '" + options_.endpoint + "': " + e.what());
+  }
   last_heard_ = Clock::now();
   SendHello();
 }
@@ -38,49 +50,61 @@ void HubConnection::SendHello() {
   new_session_ = true;
 }
 
-void HubConnection::Send(const v1::Frame& frame) {
-  const std::string bytes = frame.SerializeAsString();
+void HubConnection::Send(const v1::Frame& frame) { SendBytes(frame.SerializeAsString()); }
+
+void HubConnection::SendBytes(const std::string& bytes) {
   try {
-    (void)socket_->send(zmq::buffer(bytes), zmq::send_flags::dontwait);
+    if (socket_ && !socket_->send(zmq::buffer(bytes), zmq::send_flags::dontwait)) {
+      spdlog::debug("agency {}: hub queue full; frame will be resent", options_.agency);
+    }
   } catch (const zmq::error_t& e) {
     spdlog::warn("agency {}: send to hub failed: {}", options_.agency, e.what());
   }
   last_sent_ = Clock::now();
 }
 
-void HubConnection::Heartbeat(Clock::time_point now) {
-  if (now - last_heard_ > options_.hub_silence_timeout) {
-    Reconnect();
-    return;
+void HubConnection::HandleWelcome(const v1::Welcome& welcome) {
+  awaiting_welcome_ = false;
+  if (welcome.heartbeat_interval_ms() > 0) {
+    heartbeat_interval_ = std::min(options_.heartbeat_interval,
+                                   std::chrono::milliseconds(welcome.heartbeat_interval_ms()));
   }
-  if (now - last_sent_ >= options_.heartbeat_interval) {
-    v1::Frame frame;
-    frame.mutable_heartbeat();
-    Send(frame);
-  }
+  if (welcome.max_frame_bytes() > 0) max_frame_bytes_ = welcome.max_frame_bytes();
 }
 
 std::optional<v1::Frame> HubConnection::Receive(Clock::time_point deadline) {
   while (true) {
-    const auto now = Clock::now();
-    Heartbeat(now);
-    const auto next_beat = std::min(last_sent_ + options_.heartbeat_interval,
-                                    last_heard_ + options_.hub_silence_timeout);
-    // Always polls at least once, so a zero timeout still takes what has arrived.
-    const auto wait = std::clamp(std::min(deadline, next_beat) - now, Clock::duration::zero(),
-                                 Clock::duration(std::chrono::milliseconds(1000)));
-    zmq::pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
-    try {
-      zmq::poll(&item, 1, std::chrono::ceil<std::chrono::milliseconds>(wait));
-    } catch (const zmq::error_t& e) {
-      if (e.num() != EINTR) throw;
+    auto now = Clock::now();
+    if (now - last_sent_ >= heartbeat_interval_) {
+      v1::Frame beat;
+      beat.mutable_heartbeat();
+      Send(beat);
     }
+    const auto next_timer = std::min(last_sent_ + heartbeat_interval_,
+                                     last_heard_ + options_.hub_silence_timeout);
+    const auto wait = std::clamp(std::min(deadline, next_timer) - now, Clock::duration::zero(),
+                                 Clock::duration(std::chrono::milliseconds(1000)));
     zmq::message_t message;
-    if ((item.revents & ZMQ_POLLIN) == 0 || !socket_->recv(message, zmq::recv_flags::dontwait)) {
-      if (Clock::now() >= deadline) return std::nullopt;
+    bool received = false;
+    if (socket_) {
+      try {
+        zmq::pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
+        zmq::poll(&item, 1, std::chrono::ceil<std::chrono::milliseconds>(wait));
+        received = (item.revents & ZMQ_POLLIN) != 0 &&
+                   socket_->recv(message, zmq::recv_flags::dontwait).has_value();
+      } catch (const zmq::error_t& e) {
+        if (e.num() != EINTR) spdlog::warn("agency {}: receiving failed: {}", options_.agency, e.what());
+      }
+    }
+    now = Clock::now();
+    if (!received) {
+      // Silence is judged only after reading what has arrived, so a busy caller that
+      // comes back late does not mistake its own absence for the hub's.
+      if (now - last_heard_ > options_.hub_silence_timeout) Reconnect();
+      if (now >= deadline) return std::nullopt;
       continue;
     }
-    last_heard_ = Clock::now();
+    last_heard_ = now;
     v1::Frame frame;
     if (!frame.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
       spdlog::warn("agency {}: unreadable frame from hub ({} bytes)", options_.agency,
@@ -91,15 +115,21 @@ std::optional<v1::Frame> HubConnection::Receive(Clock::time_point deadline) {
       case v1::Frame::kHeartbeat:
         continue;
       case v1::Frame::kWelcome:
-        awaiting_welcome_ = false;
+        HandleWelcome(frame.welcome());
         continue;
-      case v1::Frame::kReject:
-        if (frame.reject().code() == v1::FAILED_PRECONDITION) {
+      case v1::Frame::kReject: {
+        const v1::Reject& reject = frame.reject();
+        if (reject.code() == v1::FAILED_PRECONDITION) {
           // The hub does not know this session (it restarted, or timed us out).
           if (!awaiting_welcome_) SendHello();
           continue;
         }
+        if (awaiting_welcome_ && reject.sequence() == 0) {
+          session_error_ = Status(FromWireCode(reject.code()), "hub refused session: " + reject.reason());
+          return frame;
+        }
         return frame;
+      }
       default:
         return frame;
     }

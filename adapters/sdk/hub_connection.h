@@ -10,10 +10,11 @@
 
 #include "adapters/sdk/client_options.h"
 #include "gallery/v1/wire.pb.h"
+#include "hub/common/status.h"
 
 namespace gallery::sdk {
 
-// Not thread-safe.
+// Not thread-safe. Never throws: transport trouble leads to a reconnect.
 class HubConnection {
  public:
   using Clock = std::chrono::steady_clock;
@@ -21,27 +22,37 @@ class HubConnection {
   explicit HubConnection(ClientOptions options);
 
   // Sends one frame without blocking. A frame the socket cannot take now is dropped: the
-  // caller's own bookkeeping (unconfirmed records, unacked deliveries) resends after the
-  // next reconnect, so nothing is lost.
+  // caller's own bookkeeping (unconfirmed records, unacked deliveries) resends it after a
+  // timeout or the next reconnect, so nothing is lost.
   void Send(const v1::Frame& frame);
+  void SendBytes(const std::string& bytes);
 
-  // Waits until `deadline` for one application frame (heartbeats and session handshake
-  // are handled here). Returns std::nullopt when the deadline passes. Reconnects when the
-  // hub has been silent too long, or says it no longer knows this session.
+  // Waits until `deadline` for one application frame (heartbeats and the session
+  // handshake are handled here); always looks at least once, so a past deadline still
+  // takes what has arrived. Returns std::nullopt when nothing came in time. Reconnects
+  // when the hub has been silent too long, or says it no longer knows this session.
   std::optional<v1::Frame> Receive(Clock::time_point deadline);
 
   // True once after each new session (first connect included): the caller must then
   // resend what the hub has not acknowledged (records, the Subscribe).
   bool TakeNewSession();
 
+  // Not ok once the hub has refused this agency's Hello (unknown agency, wrong protocol
+  // version): nothing will be accepted until the configuration is fixed.
+  const Status& session_error() const { return session_error_; }
+
+  // The hub's frame size limit, from its Welcome (1 MiB until one arrives).
+  size_t max_frame_bytes() const { return max_frame_bytes_; }
+
   const ClientOptions& options() const { return options_; }
 
  private:
   void Reconnect();
   void SendHello();
-  void Heartbeat(Clock::time_point now);
+  void HandleWelcome(const v1::Welcome& welcome);
 
   ClientOptions options_;
+  std::chrono::milliseconds heartbeat_interval_;
   zmq::context_t context_;
   std::optional<zmq::socket_t> socket_;
   Clock::time_point last_heard_;
@@ -50,6 +61,8 @@ class HubConnection {
   // sent before the Hello, and are ignored: everything unacknowledged is resent anyway.
   bool awaiting_welcome_ = false;
   bool new_session_ = false;
+  Status session_error_;
+  size_t max_frame_bytes_ = 1 << 20;
 };
 
 }  // namespace gallery::sdk

@@ -8,6 +8,14 @@
 #include "hub/common/wire_codes.h"
 
 namespace gallery::sdk {
+namespace {
+
+// How often Send looks for confirms when it does not have to wait, and how often the
+// unconfirmed records are scanned for ones to resend.
+constexpr auto kPumpInterval = std::chrono::milliseconds(5);
+constexpr auto kResendScanInterval = std::chrono::milliseconds(100);
+
+}  // namespace
 
 class Publisher::Impl {
  public:
@@ -15,33 +23,48 @@ class Publisher::Impl {
 
   Status Send(const v1::Record& record) {
     if (record.record_id().empty()) return InvalidArgument("record_id: required");
-    if (!session_error_.ok()) return session_error_;
-    while (unconfirmed_.size() >= connection_.options().max_in_flight) {
-      Pump(Clock::now() + std::chrono::milliseconds(100));
-      if (!session_error_.ok()) return session_error_;
-    }
-    const uint64_t sequence = next_sequence_++;
+    if (!connection_.session_error().ok()) return connection_.session_error();
+    const uint64_t sequence = next_sequence_;
     v1::Frame frame;
     frame.mutable_publish()->set_sequence(sequence);
     *frame.mutable_publish()->mutable_record() = record;
+    std::string bytes = frame.SerializeAsString();
+    if (bytes.size() > connection_.max_frame_bytes()) {
+      return InvalidArgument("record " + record.record_id() + " is " + std::to_string(bytes.size()) +
+                             " bytes framed; the hub accepts at most " +
+                             std::to_string(connection_.max_frame_bytes()));
+    }
+
+    const auto give_up = Clock::now() + connection_.options().send_timeout;
+    while (unconfirmed_.size() >= connection_.options().max_in_flight) {
+      if (Clock::now() >= give_up) {
+        return Unavailable("no room to send: " + std::to_string(unconfirmed_.size()) +
+                           " records unconfirmed by the hub");
+      }
+      Pump(std::min(give_up, Clock::now() + std::chrono::milliseconds(100)));
+      if (!connection_.session_error().ok()) return connection_.session_error();
+    }
+    if (Clock::now() - last_pump_ >= kPumpInterval) Pump(Clock::now());
+
+    ++next_sequence_;
     auto& entry = unconfirmed_[sequence];
     entry.record_id = record.record_id();
-    entry.frame = std::move(frame);
+    entry.bytes = std::move(bytes);
     entry.sent_at = Clock::now();
-    if (!connection_.TakeNewSession()) {
-      connection_.Send(entry.frame);
-    } else {
+    if (connection_.TakeNewSession()) {
       ResendAll();
+    } else {
+      connection_.SendBytes(entry.bytes);
     }
     return OkStatus();
   }
 
   Result<std::vector<PublishOutcome>> Flush(std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
-    while (!unconfirmed_.empty() && session_error_.ok() && Clock::now() < deadline) {
+    do {
       Pump(deadline);
-    }
-    if (!session_error_.ok()) return session_error_;
+    } while (!unconfirmed_.empty() && connection_.session_error().ok() && Clock::now() < deadline);
+    if (!connection_.session_error().ok()) return connection_.session_error();
     if (!unconfirmed_.empty()) {
       return Unavailable(std::to_string(unconfirmed_.size()) +
                          " records not confirmed by the hub in time");
@@ -58,16 +81,19 @@ class Publisher::Impl {
 
   struct Entry {
     std::string record_id;
-    v1::Frame frame;
+    std::string bytes;  // the serialized Publish frame, resent as is
     Clock::time_point sent_at;
   };
 
-  // Handles frames until `deadline` or until at least one arrives.
+  // Handles what has arrived, waiting until `deadline` for at least one frame.
   void Pump(Clock::time_point deadline) {
-    auto frame = connection_.Receive(deadline);
+    last_pump_ = Clock::now();
+    for (auto frame = connection_.Receive(deadline); frame; frame = connection_.Receive(Clock::now())) {
+      if (connection_.TakeNewSession()) ResendAll();
+      Handle(*frame);
+    }
     if (connection_.TakeNewSession()) ResendAll();
-    if (frame) Handle(*frame);
-    ResendStale();
+    if (Clock::now() - last_resend_scan_ >= kResendScanInterval) ResendStale();
   }
 
   void Handle(const v1::Frame& frame) {
@@ -76,37 +102,40 @@ class Publisher::Impl {
       if (it == unconfirmed_.end()) return;  // a confirm for a resent copy
       outcomes_.push_back({it->second.record_id, OkStatus(), frame.confirm().duplicate()});
       unconfirmed_.erase(it);
-    } else if (frame.has_reject()) {
-      const auto& reject = frame.reject();
-      if (reject.sequence() == 0) {
-        // A session-level refusal (unknown agency, wrong protocol): nothing will be accepted.
-        session_error_ = Status(FromWireCode(reject.code()), "hub refused session: " + reject.reason());
-        return;
-      }
-      auto it = unconfirmed_.find(reject.sequence());
-      if (it == unconfirmed_.end()) return;
-      if (reject.code() == v1::UNAVAILABLE || reject.code() == v1::RESOURCE_EXHAUSTED) {
-        return;  // transient: resent after confirm_timeout
-      }
-      outcomes_.push_back({it->second.record_id, Status(FromWireCode(reject.code()), reject.reason()), false});
-      unconfirmed_.erase(it);
+      return;
     }
+    if (!frame.has_reject()) return;
+    const auto& reject = frame.reject();
+    auto it = unconfirmed_.find(reject.sequence());
+    if (it == unconfirmed_.end()) {
+      if (reject.sequence() == 0 && connection_.session_error().ok()) {
+        spdlog::warn("agency {}: hub refused a frame: {}", connection_.options().agency, reject.reason());
+      }
+      return;
+    }
+    if (reject.code() == v1::UNAVAILABLE || reject.code() == v1::RESOURCE_EXHAUSTED) {
+      return;  // transient: resent after confirm_timeout
+    }
+    outcomes_.push_back(
+        {it->second.record_id, Status(FromWireCode(reject.code()), reject.reason()), false});
+    unconfirmed_.erase(it);
   }
 
   void ResendAll() {
     const auto now = Clock::now();
     for (auto& [sequence, entry] : unconfirmed_) {
-      connection_.Send(entry.frame);
+      connection_.SendBytes(entry.bytes);
       entry.sent_at = now;
     }
   }
 
   void ResendStale() {
     const auto now = Clock::now();
+    last_resend_scan_ = now;
     for (auto& [sequence, entry] : unconfirmed_) {
       if (now - entry.sent_at < connection_.options().confirm_timeout) continue;
       spdlog::debug("agency {}: resending record {}", connection_.options().agency, entry.record_id);
-      connection_.Send(entry.frame);
+      connection_.SendBytes(entry.bytes);
       entry.sent_at = now;
     }
   }
@@ -115,7 +144,8 @@ class Publisher::Impl {
   std::map<uint64_t, Entry> unconfirmed_;  // ordered, so resends keep publish order
   std::vector<PublishOutcome> outcomes_;
   uint64_t next_sequence_ = 1;
-  Status session_error_;
+  Clock::time_point last_pump_;
+  Clock::time_point last_resend_scan_;
 };
 
 Publisher::Publisher(ClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}

@@ -28,14 +28,18 @@ class Publisher {
   Publisher(const Publisher&) = delete;
   Publisher& operator=(const Publisher&) = delete;
 
-  // Queues `record` for the hub without waiting for its confirm. Blocks (processing
-  // confirms) while max_in_flight records are unconfirmed. Returns kInvalidArgument for a
-  // record without an id; transport trouble is retried, never returned.
+  // Queues `record` for the hub without waiting for its confirm, taking in any confirms
+  // that have arrived. Blocks (processing confirms) while max_in_flight records are
+  // unconfirmed, for at most send_timeout, then returns kUnavailable. Returns
+  // kInvalidArgument for a record without an id or too large for the hub, and the hub's
+  // refusal (e.g. kUnauthenticated) once it has refused this agency's session. Transport
+  // trouble is retried, never returned.
   Status Send(const v1::Record& record);
 
   // Waits until every record sent so far is confirmed or rejected, resending after
   // reconnects. Returns the outcomes gathered since the last call, in arrival order, or
-  // kUnavailable (keeping the unconfirmed ones for the next call) when `timeout` passes.
+  // kUnavailable (keeping the unconfirmed ones for the next call) when `timeout` passes,
+  // or the hub's refusal of the session.
   Result<std::vector<PublishOutcome>> Flush(std::chrono::milliseconds timeout);
 
   // Outcomes that have arrived so far, without waiting.

@@ -1,5 +1,7 @@
 #include "adapters/sdk/subscriber.h"
 
+#include <spdlog/spdlog.h>
+
 #include "adapters/sdk/hub_connection.h"
 #include "hub/common/wire_codes.h"
 
@@ -10,15 +12,18 @@ class Subscriber::Impl {
   explicit Impl(ClientOptions options) : connection_(std::move(options)) {}
 
   Result<std::optional<Delivery>> Next(std::chrono::milliseconds timeout) {
+    if (!connection_.session_error().ok()) return connection_.session_error();
     const auto deadline = HubConnection::Clock::now() + timeout;
     while (true) {
       if (connection_.TakeNewSession()) SendSubscribe();
       auto frame = connection_.Receive(deadline);
       if (connection_.TakeNewSession()) SendSubscribe();
       if (!frame) return std::optional<Delivery>();
+      if (!connection_.session_error().ok()) return connection_.session_error();
       if (frame->has_reject()) {
-        return Status(FromWireCode(frame->reject().code()),
-                      "hub refused subscription: " + frame->reject().reason());
+        spdlog::warn("agency {}: hub refused a frame: {}", connection_.options().agency,
+                     frame->reject().reason());
+        continue;
       }
       if (!frame->has_deliver()) continue;
       auto* deliver = frame->mutable_deliver();

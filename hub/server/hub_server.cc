@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "hub/common/wire_codes.h"
+#include "hub/server/deliver_frame.h"
 
 namespace gallery::server {
 namespace {
@@ -14,6 +15,7 @@ constexpr uint32_t kProtocolVersion = 1;
 // to amortise the fsync, small enough to keep confirm latency low.
 constexpr int kMaxBatch = 2048;
 constexpr auto kTimerInterval = std::chrono::milliseconds(100);
+constexpr size_t kMaxHeldAcks = 1'000'000;
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -156,6 +158,7 @@ void HubServer::HandleHello(const std::string& routing_id, const v1::Hello& hell
   welcome->set_hub_id(config_.hub_id);
   welcome->set_heartbeat_interval_ms(config_.heartbeat_interval_ms);
   welcome->set_session_timeout_ms(config_.session_timeout_ms);
+  welcome->set_max_frame_bytes(config_.max_frame_bytes);
   Send(routing_id, frame);
 }
 
@@ -204,23 +207,27 @@ void HubServer::CommitBatch() {
       Reject(publish.routing_id, publish.sequence, publish.record.record_id(),
              Unavailable("the hub cannot store records now; retry later"));
     }
-  } else {
-    for (const auto& record : *records) {
-      spdlog::debug("record {} from {} journaled: {} deliveries, {} withheld", record.record_id,
-                    record.source_agency, record.deliveries.size(), record.withholdings.size());
-      for (const auto& delivery : record.deliveries) {
-        auto it = subscriptions_.find(delivery.recipient);
-        if (it != subscriptions_.end()) it->second.may_have_more = true;
-      }
+    publishes_.clear();
+    // Acks are kept for the next commit; past this many, dropping them only means the
+    // deliveries come again.
+    if (acks_.size() > kMaxHeldAcks) acks_.clear();
+    return;
+  }
+  for (const auto& record : *records) {
+    spdlog::debug("record {} from {} journaled: {} deliveries, {} withheld", record.record_id,
+                  record.source_agency, record.deliveries.size(), record.withholdings.size());
+    for (const auto& delivery : record.deliveries) {
+      auto it = subscriptions_.find(delivery.recipient);
+      if (it != subscriptions_.end()) it->second.may_have_more = true;
     }
-    for (const auto& publish : publishes_) {
-      v1::Frame frame;
-      auto* confirm = frame.mutable_confirm();
-      confirm->set_sequence(publish.sequence);
-      confirm->set_record_id(publish.record.record_id());
-      confirm->set_duplicate(publish.duplicate);
-      Send(publish.routing_id, frame);
-    }
+  }
+  for (const auto& publish : publishes_) {
+    v1::Frame frame;
+    auto* confirm = frame.mutable_confirm();
+    confirm->set_sequence(publish.sequence);
+    confirm->set_record_id(publish.record.record_id());
+    confirm->set_duplicate(publish.duplicate);
+    Send(publish.routing_id, frame);
   }
   publishes_.clear();
   acks_.clear();
@@ -243,23 +250,15 @@ void HubServer::Fill(const std::string& agency, Subscription& subscription) {
       return;
     }
     uint64_t& highest = highest_sent_[agency];
-    for (auto& delivery : *pending) {
-      v1::Frame frame;
-      auto* deliver = frame.mutable_deliver();
-      deliver->set_delivery_id(delivery.delivery_id);
-      if (!deliver->mutable_record()->ParseFromString(delivery.payload)) {
-        spdlog::error("delivery {} to {} is unreadable in the store", delivery.delivery_id, agency);
-        subscription.cursor = delivery.delivery_id;
-        continue;
-      }
-      for (auto& rule_id : delivery.rule_ids) deliver->add_rule_ids(std::move(rule_id));
-      deliver->set_redelivered(delivery.delivery_id <= highest);
-      if (!Send(subscription.routing_id, frame)) return;  // resumes at the next fill
+    for (const auto& delivery : *pending) {
+      const std::string frame = EncodeDeliverFrame(delivery.delivery_id, delivery.payload,
+                                                   delivery.rule_ids, delivery.delivery_id <= highest);
+      if (!SendBytes(subscription.routing_id, frame)) return;  // resumes at the next fill
       subscription.cursor = delivery.delivery_id;
       subscription.in_flight[delivery.delivery_id] = Clock::now();
       highest = std::max(highest, delivery.delivery_id);
-      spdlog::debug("delivered record {} to {} (delivery {})", deliver->record().record_id(),
-                    agency, delivery.delivery_id);
+      spdlog::debug("delivered record {} to {} (delivery {})", delivery.record_id, agency,
+                    delivery.delivery_id);
     }
   }
 }
@@ -312,7 +311,10 @@ void HubServer::Reject(const std::string& routing_id, uint64_t sequence,
 }
 
 bool HubServer::Send(const std::string& routing_id, const v1::Frame& frame) {
-  const std::string bytes = frame.SerializeAsString();
+  return SendBytes(routing_id, frame.SerializeAsString());
+}
+
+bool HubServer::SendBytes(const std::string& routing_id, const std::string& bytes) {
   try {
     if (!socket_.send(zmq::buffer(routing_id), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
       return false;

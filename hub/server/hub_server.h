@@ -53,6 +53,7 @@ class HubServer {
               const Status& status);
   // False when the peer is gone or cannot take more now.
   bool Send(const std::string& routing_id, const v1::Frame& frame);
+  bool SendBytes(const std::string& routing_id, const std::string& bytes);
 
   config::HubConfig config_;
   std::shared_ptr<const router::RuleSet> rules_;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <unordered_map>
 #include <sstream>
 
 namespace gallery::store {
@@ -17,15 +18,20 @@ CREATE TABLE IF NOT EXISTS records(
   received_at_us INTEGER NOT NULL,
   rule_set_hash TEXT NOT NULL,
   payload BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS payloads(
+  id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  bytes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS deliveries(
   recipient TEXT NOT NULL,
+  delivery_id INTEGER NOT NULL,
   seq INTEGER NOT NULL,
+  payload_id INTEGER NOT NULL,
   rule_ids TEXT NOT NULL,
   withheld TEXT NOT NULL,
-  payload BLOB NOT NULL,
   acked_at_us INTEGER,
-  PRIMARY KEY(recipient, seq)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(recipient, seq)
+  PRIMARY KEY(recipient, delivery_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(recipient, delivery_id)
   WHERE acked_at_us IS NULL;
 CREATE TABLE IF NOT EXISTS withholdings(
   seq INTEGER NOT NULL,
@@ -76,6 +82,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   sqlite3_busy_timeout(db, 5000);
   GALLERY_RETURN_IF_ERROR(Exec(db, kSchema, "store schema in " + path));
   store->Prepare();
+  GALLERY_RETURN_IF_ERROR(store->LoadDeliveryCounters());
   return store;
 }
 
@@ -85,6 +92,7 @@ SqliteStore::~SqliteStore() {
   // Statements must be finalized before the connection closes.
   find_record_ = Statement();
   insert_record_ = Statement();
+  insert_payload_ = Statement();
   insert_delivery_ = Statement();
   insert_withholding_ = Statement();
   ack_delivery_ = Statement();
@@ -97,17 +105,30 @@ void SqliteStore::Prepare() {
   insert_record_ = Statement(db_,
       "INSERT OR IGNORE INTO records(record_id, source_agency, record_type, registered_gp_ods,"
       " received_at_us, rule_set_hash, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  insert_payload_ = Statement(db_, "INSERT INTO payloads(seq, bytes) VALUES(?1, ?2)");
   insert_delivery_ = Statement(db_,
-      "INSERT INTO deliveries(recipient, seq, rule_ids, withheld, payload)"
-      " VALUES(?1, ?2, ?3, ?4, ?5)");
+      "INSERT INTO deliveries(recipient, delivery_id, seq, payload_id, rule_ids, withheld)"
+      " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
   insert_withholding_ =
       Statement(db_, "INSERT INTO withholdings(seq, agency, reason) VALUES(?1, ?2, ?3)");
   ack_delivery_ = Statement(db_,
-      "UPDATE deliveries SET acked_at_us = ?3 WHERE recipient = ?1 AND seq = ?2"
+      "UPDATE deliveries SET acked_at_us = ?3 WHERE recipient = ?1 AND delivery_id = ?2"
       " AND acked_at_us IS NULL");
   pending_ = Statement(db_,
-      "SELECT seq, payload, rule_ids FROM deliveries WHERE recipient = ?1 AND seq > ?2"
-      " AND acked_at_us IS NULL ORDER BY seq LIMIT ?3");
+      "SELECT d.delivery_id, p.bytes, d.rule_ids, r.record_id FROM deliveries d"
+      " JOIN payloads p ON p.id = d.payload_id JOIN records r ON r.seq = d.seq"
+      " WHERE d.recipient = ?1 AND d.delivery_id > ?2 AND d.acked_at_us IS NULL"
+      " ORDER BY d.delivery_id LIMIT ?3");
+}
+
+Status SqliteStore::LoadDeliveryCounters() {
+  Statement counters(db_, "SELECT recipient, max(delivery_id) FROM deliveries GROUP BY recipient");
+  int rc;
+  while ((rc = counters.Step()) == SQLITE_ROW) {
+    last_delivery_id_[counters.ColumnText(0)] = static_cast<uint64_t>(counters.ColumnInt(1));
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading delivery counters");
+  return OkStatus();
 }
 
 Result<std::vector<std::string>> SqliteStore::FindExisting(std::span<const std::string> record_ids) {
@@ -130,18 +151,23 @@ Status SqliteStore::Commit(std::span<const NewRecord> records, std::span<const A
                            const std::string& rule_set_hash) {
   if (records.empty() && acks.empty()) return OkStatus();
   GALLERY_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE", "starting a journal transaction"));
-  Status status = CommitInTransaction(records, acks, rule_set_hash);
+  // Counters advance only if the batch commits.
+  std::unordered_map<std::string, uint64_t> counters = last_delivery_id_;
+  Status status = CommitInTransaction(records, acks, rule_set_hash, counters);
   if (status.ok()) status = Exec(db_, "COMMIT", "committing the journal");
   if (!status.ok()) {
     // Leaves the store as it was before this batch; the error says why.
     (void)Exec(db_, "ROLLBACK", "rolling back");
+    return status;
   }
+  last_delivery_id_ = std::move(counters);
   return status;
 }
 
 Status SqliteStore::CommitInTransaction(std::span<const NewRecord> records,
                                         std::span<const AckedDelivery> acks,
-                                        const std::string& rule_set_hash) {
+                                        const std::string& rule_set_hash,
+                                        std::unordered_map<std::string, uint64_t>& counters) {
   for (const auto& record : records) {
     insert_record_.Reset();
     insert_record_.Bind(1, record.record_id);
@@ -155,13 +181,29 @@ Status SqliteStore::CommitInTransaction(std::span<const NewRecord> records,
     if (rc != SQLITE_DONE) return SqliteError(db_, rc, "journaling record " + record.record_id);
     if (sqlite3_changes(db_) == 0) continue;  // already journaled: stored and routed once
     const int64_t seq = sqlite3_last_insert_rowid(db_);
+    // Recipients given identical redactions share one stored copy.
+    std::vector<std::pair<const std::string*, int64_t>> stored;
     for (const auto& delivery : record.deliveries) {
+      int64_t payload_id = 0;
+      for (const auto& [bytes, id] : stored) {
+        if (*bytes == delivery.payload) payload_id = id;
+      }
+      if (payload_id == 0) {
+        insert_payload_.Reset();
+        insert_payload_.Bind(1, seq);
+        insert_payload_.BindBlob(2, delivery.payload);
+        rc = insert_payload_.Step();
+        if (rc != SQLITE_DONE) return SqliteError(db_, rc, "storing record " + record.record_id);
+        payload_id = sqlite3_last_insert_rowid(db_);
+        stored.emplace_back(&delivery.payload, payload_id);
+      }
       insert_delivery_.Reset();
       insert_delivery_.Bind(1, delivery.recipient);
-      insert_delivery_.Bind(2, seq);
-      insert_delivery_.Bind(3, JoinLines(delivery.rule_ids));
-      insert_delivery_.Bind(4, JoinLines(delivery.withheld));
-      insert_delivery_.BindBlob(5, delivery.payload);
+      insert_delivery_.Bind(2, static_cast<int64_t>(++counters[delivery.recipient]));
+      insert_delivery_.Bind(3, seq);
+      insert_delivery_.Bind(4, payload_id);
+      insert_delivery_.Bind(5, JoinLines(delivery.rule_ids));
+      insert_delivery_.Bind(6, JoinLines(delivery.withheld));
       rc = insert_delivery_.Step();
       if (rc != SQLITE_DONE) return SqliteError(db_, rc, "queueing record " + record.record_id);
     }
@@ -184,6 +226,7 @@ Status SqliteStore::CommitInTransaction(std::span<const NewRecord> records,
     if (rc != SQLITE_DONE) return SqliteError(db_, rc, "recording an ack");
   }
   insert_record_.Reset();
+  insert_payload_.Reset();
   insert_delivery_.Reset();
   insert_withholding_.Reset();
   ack_delivery_.Reset();
@@ -200,7 +243,7 @@ Result<std::vector<PendingDelivery>> SqliteStore::Pending(const std::string& rec
   int rc;
   while ((rc = pending_.Step()) == SQLITE_ROW) {
     out.push_back({static_cast<uint64_t>(pending_.ColumnInt(0)), pending_.ColumnBlob(1),
-                   SplitLines(pending_.ColumnText(2))});
+                   SplitLines(pending_.ColumnText(2)), pending_.ColumnText(3)});
   }
   pending_.Reset();
   if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading the queue of " + recipient);

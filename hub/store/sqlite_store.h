@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "hub/store/sqlite_statement.h"
 #include "hub/store/store.h"
@@ -31,16 +32,22 @@ class SqliteStore final : public Store {
  private:
   explicit SqliteStore(sqlite3* db);
   void Prepare();
+  Status LoadDeliveryCounters();
   Status CommitInTransaction(std::span<const NewRecord> records,
-                             std::span<const AckedDelivery> acks, const std::string& rule_set_hash);
+                             std::span<const AckedDelivery> acks, const std::string& rule_set_hash,
+                             std::unordered_map<std::string, uint64_t>& counters);
 
   sqlite3* db_;
   Statement find_record_;
   Statement insert_record_;
+  Statement insert_payload_;
   Statement insert_delivery_;
   Statement insert_withholding_;
   Statement ack_delivery_;
   Statement pending_;
+  // Highest delivery id given to each recipient. Ids count per recipient, so a recipient
+  // learns nothing from them about other agencies' traffic.
+  std::unordered_map<std::string, uint64_t> last_delivery_id_;
 };
 
 }  // namespace gallery::store

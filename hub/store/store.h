@@ -40,9 +40,10 @@ struct NewRecord {
 
 // A journaled delivery not yet acked.
 struct PendingDelivery {
-  uint64_t delivery_id = 0;  // increases with journal order; unique per recipient
+  uint64_t delivery_id = 0;  // counts 1, 2, 3 ... per recipient, in journal order
   std::string payload;       // serialized, redacted gallery.v1.Record
   std::vector<std::string> rule_ids;
+  std::string record_id;     // for logs, without parsing the payload
 };
 
 // An acknowledgement from a recipient.

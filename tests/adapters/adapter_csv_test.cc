@@ -1,121 +1,35 @@
-// The adapter-csv binary end to end: flags, exit status, summary lines, and publishing to a
-// stand-in hub that speaks the wire protocol (gallery/v1/wire.proto).
+// The adapter-csv binary end to end: flags, exit status and summary lines, and publishing to
+// a real hubd on loopback (tests/integration/test_region.h), checked against what the hub
+// journaled and what a real adapter-sink received.
+#include <signal.h>
+#include <sys/types.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
-#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <mutex>
-#include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
-#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
-#include <zmq.hpp>
-#include <zmq_addon.hpp>
 
 #include "gallery/v1/wire.pb.h"
 #include "tests/adapters/csv_test_util.h"
+#include "tests/integration/test_region.h"
 
 namespace gallery::csv {
 namespace {
 
+using gallery::testing::TestRegion;
+using gallery::testing::WaitFor;
 using test_util::ReadAll;
 using test_util::SourcePath;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// Just enough of hubd: Welcome for Hello, Heartbeat for Heartbeat, and for Publish a
-// Confirm (duplicate when the id was seen before) or, for ids in `refuse`, a Reject.
-// A silent hub answers nothing at all; a closed one refuses every session.
-class FakeHub {
- public:
-  enum class Mode { kNormal, kSilent, kRefuseSessions };
-
-  explicit FakeHub(std::set<std::string> refuse = {}, Mode mode = Mode::kNormal)
-      : refuse_(std::move(refuse)), mode_(mode), socket_(context_, zmq::socket_type::router) {
-    socket_.set(zmq::sockopt::linger, 0);
-    socket_.bind("tcp://127.0.0.1:*");
-    endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
-    thread_ = std::thread([this] { Run(); });
-  }
-  ~FakeHub() {
-    stop_ = true;
-    thread_.join();
-  }
-
-  const std::string& endpoint() const { return endpoint_; }
-  std::vector<v1::Record> published() {
-    std::lock_guard lock(mu_);
-    return published_;
-  }
-  std::string hello_agency() {
-    std::lock_guard lock(mu_);
-    return hello_agency_;
-  }
-
- private:
-  void Run() {
-    while (!stop_) {
-      zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-      zmq::poll(&item, 1, std::chrono::milliseconds(20));
-      if ((item.revents & ZMQ_POLLIN) == 0) continue;
-      std::vector<zmq::message_t> parts;
-      (void)zmq::recv_multipart(socket_, std::back_inserter(parts));
-      if (mode_ == Mode::kSilent || parts.size() != 2) continue;
-      v1::Frame in;
-      if (!in.ParseFromArray(parts[1].data(), static_cast<int>(parts[1].size()))) continue;
-      v1::Frame out;
-      if (mode_ == Mode::kRefuseSessions) {
-        out.mutable_reject()->set_code(v1::UNAUTHENTICATED);
-        out.mutable_reject()->set_reason("unknown agency");
-      } else if (in.has_hello()) {
-        std::lock_guard lock(mu_);
-        hello_agency_ = in.hello().agency();
-        out.mutable_welcome()->set_hub_id("fake");
-      } else if (in.has_heartbeat()) {
-        out.mutable_heartbeat();
-      } else if (in.has_publish()) {
-        const v1::Record& r = in.publish().record();
-        if (refuse_.count(r.record_id()) > 0) {
-          auto* reject = out.mutable_reject();
-          reject->set_sequence(in.publish().sequence());
-          reject->set_record_id(r.record_id());
-          reject->set_code(v1::INVALID_ARGUMENT);
-          reject->set_reason("record_type: not accepted from this agency");
-        } else {
-          std::lock_guard lock(mu_);
-          const bool duplicate = !seen_.insert(r.record_id()).second;
-          if (!duplicate) published_.push_back(r);
-          auto* confirm = out.mutable_confirm();
-          confirm->set_sequence(in.publish().sequence());
-          confirm->set_record_id(r.record_id());
-          confirm->set_duplicate(duplicate);
-        }
-      } else {
-        continue;
-      }
-      const std::string bytes = out.SerializeAsString();
-      socket_.send(parts[0], zmq::send_flags::sndmore);
-      socket_.send(zmq::buffer(bytes), zmq::send_flags::none);
-    }
-  }
-
-  const std::set<std::string> refuse_;
-  const Mode mode_;
-  zmq::context_t context_;
-  zmq::socket_t socket_;  // used only by the thread once it runs
-  std::string endpoint_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::set<std::string> seen_;
-  std::vector<v1::Record> published_;
-  std::string hello_agency_;
-};
+using ::testing::UnorderedElementsAre;
 
 struct RunResult {
   int exit_code = -1;
@@ -143,8 +57,10 @@ RunResult RunAdapter(const std::vector<std::string>& args) {
   return result;
 }
 
+// TempDir() is shared by every build tree's tests, so the name carries the process id.
 std::string WriteTemp(const std::string& name, const std::string& content) {
-  const std::string path = ::testing::TempDir() + name;
+  const std::string path = ::testing::TempDir() + "adapter_csv_" + std::to_string(::getpid()) +
+                           "_" + name;
   std::ofstream(path, std::ios::binary) << content;
   return path;
 }
@@ -176,17 +92,7 @@ TEST(AdapterCsvTest, BadMappingExitsTwoWithItsPosition) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr(mapping + ":4:1: unknown key 'subjekt'"));
   EXPECT_EQ(r.out, "");
-}
-
-TEST(AdapterCsvTest, FileThatDoesNotFitTheMappingPublishesNothing) {
-  FakeHub hub;
-  const RunResult r =
-      RunAdapter({"--hub", hub.endpoint(), "--mapping", DemoMapping("asc-county-assessments"),
-                  DemoSample("asc-county-assessments"), DemoSample("dn-central-assessments")});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("column 'Assessment ID' (record_id) is not in the header of " +
-                               DemoSample("dn-central-assessments")));
-  EXPECT_TRUE(hub.published().empty());
+  std::remove(mapping.c_str());
 }
 
 TEST(AdapterCsvTest, CheckMapsEveryDemoSampleWithoutAHub) {
@@ -200,83 +106,211 @@ TEST(AdapterCsvTest, CheckMapsEveryDemoSampleWithoutAHub) {
   }
 }
 
-TEST(AdapterCsvTest, PublishesEveryRowAndReimportIsAllDuplicates) {
-  FakeHub hub;
+// The hub's agencies and one protocol: County ASC assessments reach district nursing; the
+// referrals that asc-west publishes (AgencyFlagOverridesTheMapping) reach County ASC.
+// gp-riverside is known but its referrals go nowhere.
+constexpr const char* kAgencies =
+    R"(  - {id: asc-county, name: County Adult Social Care, kind: adult-social-care}
+  - {id: asc-west, name: West Adult Social Care, kind: adult-social-care}
+  - {id: dn-central, name: Central District Nursing, kind: community-health}
+  - {id: gp-riverside, name: Riverside Surgery, kind: gp-practice, ods: A81001}
+)";
+
+constexpr const char* kRules = R"(protocol: adapter-csv-test
+version: 1
+rules:
+  - id: assessments-to-district-nursing
+    from: [asc-county]
+    types: [assessment.single]
+    to: [dn-central]
+    include: ["*"]
+    exclude: ["Finances"]
+  - id: west-referrals-to-county
+    from: [asc-west]
+    types: [referral.request]
+    to: [asc-county]
+    include: ["*"]
+)";
+
+// Record ids in inbox order; a record delivered twice appears twice.
+std::vector<std::string> RecordIds(const std::vector<v1::Deliver>& inbox) {
+  std::vector<std::string> ids;
+  for (const auto& d : inbox) ids.push_back(d.record().record_id());
+  return ids;
+}
+
+std::vector<std::string> Headings(const v1::Record& record) {
+  std::vector<std::string> out;
+  for (const auto& s : record.sections()) out.push_back(s.heading());
+  return out;
+}
+
+// True when the process is in job-control stop ("T" in /proc/<pid>/stat).
+bool IsStopped(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  const size_t paren = stat.rfind(')');  // the command name may itself hold spaces
+  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'T';
+}
+
+class AdapterCsvHubTest : public ::testing::Test {
+ protected:
+  // Waits until `records` are journaled and every delivery of them is acked by its sink,
+  // which syncs its inbox before it acks.
+  bool AllDelivered(size_t records) {
+    return WaitFor(
+        [&] { return region_.JournaledRecords() == records && region_.PendingDeliveries() == 0; },
+        std::chrono::seconds(30));
+  }
+
+  TestRegion region_{"adapter-csv", kAgencies, kRules};
+};
+
+TEST_F(AdapterCsvHubTest, FileThatDoesNotFitTheMappingPublishesNothing) {
+  const std::string endpoint = region_.StartHub();
+  const RunResult r =
+      RunAdapter({"--hub", endpoint, "--mapping", DemoMapping("asc-county-assessments"),
+                  DemoSample("asc-county-assessments"), DemoSample("dn-central-assessments")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("column 'Assessment ID' (record_id) is not in the header of " +
+                               DemoSample("dn-central-assessments")));
+  EXPECT_EQ(region_.JournaledRecords(), 0u);
+}
+
+TEST_F(AdapterCsvHubTest, PublishesEveryRowAndReimportIsAllDuplicates) {
+  const std::string endpoint = region_.StartHub();
+  region_.StartSink("dn-central");
   const std::string sample = DemoSample("asc-county-assessments");
   const std::vector<std::string> args = {
-      "--hub",        hub.endpoint(), "--mapping", DemoMapping("asc-county-assessments"),
-      "--timeout-ms", "20000",        sample};
+      "--hub",        endpoint, "--mapping", DemoMapping("asc-county-assessments"),
+      "--timeout-ms", "20000",  sample};
   const RunResult first = RunAdapter(args);
   EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
   EXPECT_EQ(first.out, sample + ": 4 rows, 4 confirmed, 0 duplicates, 0 rejected\n");
-  EXPECT_EQ(hub.hello_agency(), "asc-county");
-  const std::vector<v1::Record> published = hub.published();
-  ASSERT_EQ(published.size(), 4u);
-  EXPECT_EQ(published[0].record_id(), "asc-county:assessment:ASC-24-0107");
-  EXPECT_EQ(published[3].record_id(), "asc-county:assessment:ASC-24-0131");
+  ASSERT_TRUE(AllDelivered(4)) << "see " << region_.dir();
 
   const RunResult again = RunAdapter(args);
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_EQ(again.out, sample + ": 4 rows, 0 confirmed, 4 duplicates, 0 rejected\n");
-  EXPECT_EQ(hub.published().size(), 4u);
+  // Confirms follow the journal commit, so nothing more can be on its way.
+  EXPECT_EQ(region_.JournaledRecords(), 4u);
+  EXPECT_EQ(region_.PendingDeliveries(), 0u);
+
+  region_.StopSinks();
+  const std::vector<v1::Deliver> inbox = region_.Inbox("dn-central");
+  EXPECT_THAT(RecordIds(inbox), UnorderedElementsAre("asc-county:assessment:ASC-24-0107",
+                                                     "asc-county:assessment:ASC-24-0112",
+                                                     "asc-county:assessment:ASC-24-0120",
+                                                     "asc-county:assessment:ASC-24-0131"));
+  for (const v1::Deliver& d : inbox) {
+    if (d.record().record_id() != "asc-county:assessment:ASC-24-0107") continue;
+    EXPECT_THAT(d.rule_ids(), ElementsAre("assessments-to-district-nursing"));
+    EXPECT_EQ(d.record().source_agency(), "asc-county");
+    EXPECT_EQ(d.record().subject().nhs_number(), "9990000018");  // typed "999 000 0018"
+    EXPECT_THAT(Headings(d.record()),
+                ElementsAre("Personal care", "Mobility", "Home environment", "Carers"));
+  }
 }
 
-TEST(AdapterCsvTest, RefusedRowsAreListedByLineWithoutPatientValues) {
-  FakeHub hub({"asc-county:r3"});
-  const std::string csv = WriteTemp("refusals.csv",
-                                    "Ref,NHS No,Surname\n"
-                                    "r1,9990000018,Able\n"
-                                    "r2,9990000019,Baker\n"
-                                    "r3,9990000034,Carter\n");
-  const std::string mapping =
-      WriteTemp("refusals.yaml",
-                "agency: asc-county\nrecord_type: assessment.single\nrecord_id: Ref\n"
-                "subject: {nhs_number: NHS No, family_name: Surname}\n");
-  const RunResult r = RunAdapter({"--verbose", "--hub", hub.endpoint(), "--mapping", mapping, csv});
+// The mapping accepts these rows; the hub's record validator (hub/ingest/record_validator.h)
+// refuses them: a heading with '/' (only present when its cell is filled) and a subject with
+// neither an NHS number nor a local id.
+TEST_F(AdapterCsvHubTest, RefusedRowsAreListedByLineWithoutPatientValues) {
+  const std::string endpoint = region_.StartHub();
+  const std::string csv = (region_.dir() / "refusals.csv").string();
+  std::ofstream(csv) << "Ref,NHS No,Surname,Washing,Garden\n"
+                        "r1,9990000018,Able,Needs help,\n"
+                        "r2,9990000019,Baker,Independent,\n"
+                        "r3,9990000034,Carter,Independent,Steep path\n"
+                        "r4,,Dawson,Needs prompting,\n";
+  const std::string mapping = (region_.dir() / "refusals.yaml").string();
+  std::ofstream(mapping) << "agency: asc-county\nrecord_type: assessment.single\nrecord_id: Ref\n"
+                            "subject: {nhs_number: NHS No, family_name: Surname}\n"
+                            "sections:\n"
+                            "  - heading: Personal care\n"
+                            "    fields: [{name: Washing, column: Washing}]\n"
+                            "  - heading: House/garden\n"
+                            "    fields: [{name: Access, column: Garden}]\n";
+  const RunResult r = RunAdapter(
+      {"--verbose", "--hub", endpoint, "--timeout-ms", "20000", "--mapping", mapping, csv});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_EQ(r.out, csv + ": 3 rows, 1 confirmed, 0 duplicates, 2 rejected\n" + csv +
+  EXPECT_EQ(r.out, csv + ": 4 rows, 1 confirmed, 0 duplicates, 3 rejected\n" +  //
+                       csv +
                        ":3: record asc-county:r2: column 'NHS No' (subject.nhs_number): "
                        "check digit does not match\n" +
                        csv +
                        ":4: record asc-county:r3: hub refused it: INVALID_ARGUMENT: "
-                       "record_type: not accepted from this agency\n");
-  for (const char* value : {"9990000019", "Baker", "Carter", "9990000034"}) {
+                       "sections[1].heading: must not contain '/'\n" +
+                       csv +
+                       ":5: record asc-county:r4: hub refused it: INVALID_ARGUMENT: "
+                       "subject: needs an nhs_number or at least one local id\n");
+  for (const char* value :
+       {"9990000019", "Baker", "Carter", "9990000034", "Steep path", "Dawson"}) {
     EXPECT_THAT(r.out + r.err, Not(HasSubstr(value)));
   }
   EXPECT_THAT(r.err, HasSubstr("sent record asc-county:r1"));  // --verbose logs ids only
+  EXPECT_EQ(region_.JournaledRecords(), 1u);
+
+  // --check applies the hub's own checks, so it foresees the same refusals.
+  const RunResult check = RunAdapter({"--check", "--mapping", mapping, csv});
+  EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+  EXPECT_THAT(check.out, HasSubstr("sections[1].heading: must not contain '/'"));
+  EXPECT_THAT(check.out, HasSubstr("subject: needs an nhs_number or at least one local id"));
 }
 
-TEST(AdapterCsvTest, AgencyFlagOverridesTheMapping) {
-  FakeHub hub;
+TEST_F(AdapterCsvHubTest, AgencyFlagOverridesTheMapping) {
+  const std::string endpoint = region_.StartHub();
+  region_.StartSink("asc-county");
   const RunResult r =
-      RunAdapter({"--hub", hub.endpoint(), "--agency", "asc-west", "--mapping",
+      RunAdapter({"--hub", endpoint, "--agency", "asc-west", "--timeout-ms", "20000", "--mapping",
                   DemoMapping("gp-hillview-referrals"), DemoSample("gp-hillview-referrals")});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(hub.hello_agency(), "asc-west");
-  const std::vector<v1::Record> published = hub.published();
-  ASSERT_EQ(published.size(), 2u);
-  EXPECT_EQ(published[0].source_agency(), "asc-west");
-  EXPECT_EQ(published[0].record_id(), "gp-hillview:referral:HV/2024/0871");  // explicit prefix
+  ASSERT_TRUE(AllDelivered(2)) << "see " << region_.dir();
+  region_.StopSinks();
+  // The hub takes a record only from a session of its source agency, and routes it by it.
+  const std::vector<v1::Deliver> inbox = region_.Inbox("asc-county");
+  EXPECT_THAT(RecordIds(inbox),  // the mapping's explicit prefix stays
+              UnorderedElementsAre("gp-hillview:referral:HV/2024/0871",
+                                   "gp-hillview:referral:HV/2024/0902"));
+  for (const v1::Deliver& d : inbox) {
+    EXPECT_EQ(d.record().source_agency(), "asc-west");
+    EXPECT_THAT(d.rule_ids(), ElementsAre("west-referrals-to-county"));
+  }
 }
 
-TEST(AdapterCsvTest, SilentHubMeansExitThreeWithUnconfirmedRows) {
-  FakeHub hub({}, FakeHub::Mode::kSilent);
+TEST_F(AdapterCsvHubTest, SilentHubMeansExitThreeWithUnconfirmedRows) {
+  const std::string endpoint = region_.StartHub();
+  const pid_t hub = region_.hub().pid();
+  // A stopped hubd still has its port: the kernel accepts the connection, nothing answers.
+  ASSERT_EQ(::kill(hub, SIGSTOP), 0);
+  ASSERT_TRUE(WaitFor([&] { return IsStopped(hub); }, std::chrono::seconds(10)));
   const std::string sample = DemoSample("gp-riverside-referrals");
-  const RunResult r = RunAdapter({"--hub", hub.endpoint(), "--timeout-ms", "300", "--mapping",
+  const RunResult r = RunAdapter({"--hub", endpoint, "--timeout-ms", "300", "--mapping",
                                   DemoMapping("gp-riverside-referrals"), sample});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_EQ(r.out, sample + ": 2 rows, 0 confirmed, 0 duplicates, 0 rejected, 2 unconfirmed\n");
   EXPECT_THAT(r.err, HasSubstr("not confirmed by the hub in time"));
+
+  // Nothing reached the stopped hub (it never completed the handshake), so importing the
+  // same file once it answers again confirms every row.
+  ASSERT_EQ(::kill(hub, SIGCONT), 0);
+  const RunResult again = RunAdapter({"--hub", endpoint, "--timeout-ms", "20000", "--mapping",
+                                      DemoMapping("gp-riverside-referrals"), sample});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(again.out, sample + ": 2 rows, 2 confirmed, 0 duplicates, 0 rejected\n");
+  EXPECT_EQ(region_.JournaledRecords(), 2u);
 }
 
-TEST(AdapterCsvTest, RefusedSessionExitsOne) {
-  FakeHub hub({}, FakeHub::Mode::kRefuseSessions);
-  const RunResult r =
-      RunAdapter({"--hub", hub.endpoint(), "--timeout-ms", "10000", "--mapping",
-                  DemoMapping("gp-riverside-referrals"), DemoSample("gp-riverside-referrals")});
+TEST_F(AdapterCsvHubTest, RefusedSessionExitsOne) {
+  const std::string endpoint = region_.StartHub();
+  const RunResult r = RunAdapter({"--hub", endpoint, "--agency", "gp-elsewhere", "--timeout-ms",
+                                  "10000", "--mapping", DemoMapping("gp-riverside-referrals"),
+                                  DemoSample("gp-riverside-referrals")});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_THAT(r.err, HasSubstr("UNAUTHENTICATED: hub refused session: unknown agency"));
-  EXPECT_TRUE(hub.published().empty());
+  EXPECT_THAT(r.err,
+              HasSubstr("UNAUTHENTICATED: hub refused session: unknown agency 'gp-elsewhere'"));
+  EXPECT_EQ(region_.JournaledRecords(), 0u);
 }
 
 }  // namespace

@@ -66,6 +66,31 @@ TEST_F(SqliteStoreTest, CommittedRecordsAreQueuedPerRecipientInJournalOrder) {
   EXPECT_EQ(after_first->size(), 1u);
 }
 
+TEST_F(SqliteStoreTest, DeliveryIdsCountPerRecipientAndSurviveReopening) {
+  {
+    auto store = OpenStore();
+    std::vector<NewRecord> batch = {Record("r1", {"gp-riverside"}), Record("r2", {"dn-central"}),
+                                    Record("r3", {"dn-central", "gp-riverside"})};
+    ASSERT_TRUE(store->Commit(batch, {}, "hash").ok());
+  }
+  auto store = OpenStore();
+  std::vector<NewRecord> more = {Record("r4", {"dn-central"})};
+  ASSERT_TRUE(store->Commit(more, {}, "hash").ok());
+  // A recipient's ids say nothing about how much other agencies exchanged.
+  auto dn = store->Pending("dn-central", 0, 10);
+  ASSERT_TRUE(dn.ok());
+  ASSERT_EQ(dn->size(), 3u);
+  EXPECT_EQ((*dn)[0].delivery_id, 1u);
+  EXPECT_EQ((*dn)[1].delivery_id, 2u);
+  EXPECT_EQ((*dn)[2].delivery_id, 3u);
+  EXPECT_EQ((*dn)[2].record_id, "r4");
+  auto gp = store->Pending("gp-riverside", 0, 10);
+  ASSERT_TRUE(gp.ok());
+  ASSERT_EQ(gp->size(), 2u);
+  EXPECT_EQ((*gp)[1].delivery_id, 2u);
+  EXPECT_EQ((*gp)[1].record_id, "r3");
+}
+
 TEST_F(SqliteStoreTest, AckedDeliveriesAreNoLongerPending) {
   auto store = OpenStore();
   std::vector<NewRecord> batch = {Record("r1", {"dn-central"}), Record("r2", {"dn-central"})};

@@ -1,0 +1,189 @@
+#include "tests/bench/bench_records.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <charconv>
+#include <cstdio>
+
+namespace gallery::bench {
+namespace {
+
+// Valid (modulus-11) NHS numbers from the 999 test range.
+constexpr std::array<std::string_view, 9> kNhsNumbers = {"9990000018", "9990000026", "9990000034",
+                                                         "9990000042", "9990000050", "9990000069",
+                                                         "9990000077", "9990000085", "9990000093"};
+
+constexpr std::string_view kIdPrefix = "bench:";
+constexpr std::array<std::string_view, kPhases> kPhaseTags = {"tput", "lat"};
+
+constexpr std::string_view kBenchHeading = "Bench";
+constexpr std::string_view kSentAtField = "SentAtNs";
+
+v1::Section& AddSection(v1::Record& record, std::string_view heading) {
+  v1::Section& section = *record.add_sections();
+  section.set_heading(std::string(heading));
+  return section;
+}
+
+v1::Field& AddField(v1::Section& section, std::string_view name) {
+  v1::Field& field = *section.add_fields();
+  field.set_name(std::string(name));
+  return field;
+}
+
+}  // namespace
+
+std::string ConfigYaml(uint32_t window) {
+  return "hub:\n"
+         "  id: bench-hub\n"
+         "  endpoint: \"tcp://127.0.0.1:*\"\n"
+         "  store: hub.db\n"
+         "  rules: rules\n"
+         "  log_level: warn\n"
+         "delivery:\n"
+         "  window: " +
+         std::to_string(window) +
+         "\n"
+         "agencies:\n"
+         "  - {id: bench-source, name: Bench Source, kind: hospital}\n"
+         "  - {id: bench-r1, name: R1, kind: gp-practice, ods: B00001}\n"
+         "  - {id: bench-r2, name: R2, kind: community-health}\n"
+         "  - {id: bench-r3, name: R3, kind: adult-social-care}\n";
+}
+
+std::string RulesYaml() {
+  return "protocol: bench\n"
+         "version: 1\n"
+         "description: Everything but internal notes, from the bench source to all three.\n"
+         "rules:\n"
+         "  - id: bench-all\n"
+         "    from: [bench-source]\n"
+         "    types: [bench.record]\n"
+         "    to: [bench-r1, bench-r2, bench-r3]\n"
+         "    include: [\"*\"]\n"
+         "    exclude: [\"Notes/Internal\"]\n";
+}
+
+std::string RecordId(Phase phase, uint64_t seq) {
+  char digits[24];
+  std::snprintf(digits, sizeof(digits), "%06llu", static_cast<unsigned long long>(seq));
+  std::string id(kIdPrefix);
+  id += kPhaseTags[static_cast<size_t>(phase)];
+  id += ':';
+  id += digits;
+  return id;
+}
+
+std::optional<ParsedId> ParseRecordId(std::string_view record_id) {
+  if (!record_id.starts_with(kIdPrefix)) return std::nullopt;
+  record_id.remove_prefix(kIdPrefix.size());
+  for (size_t p = 0; p < kPhaseTags.size(); ++p) {
+    const std::string_view tag = kPhaseTags[p];
+    if (record_id.size() <= tag.size() + 1 || !record_id.starts_with(tag) ||
+        record_id[tag.size()] != ':') {
+      continue;
+    }
+    const std::string_view digits = record_id.substr(tag.size() + 1);
+    uint64_t seq = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
+    if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+    return ParsedId{static_cast<Phase>(p), seq};
+  }
+  return std::nullopt;
+}
+
+RecordFactory::RecordFactory() {
+  using google::protobuf::util::TimeUtil;
+  record_.set_source_agency(std::string(kSourceAgency));
+  record_.set_record_type(std::string(kRecordType));
+  *record_.mutable_occurred_at() = TimeUtil::SecondsToTimestamp(1'717'236'000);
+  *record_.mutable_recorded_at() = TimeUtil::SecondsToTimestamp(1'717'237'800);
+
+  v1::Subject& subject = *record_.mutable_subject();
+  subject.set_registered_gp_ods("B00001");
+  v1::LocalIdentifier& local = *subject.add_local_ids();
+  local.set_agency(std::string(kSourceAgency));
+  local.set_value("MRN-00482913");
+  v1::Demographics& who = *subject.mutable_demographics();
+  who.set_given_name("Ada");
+  who.set_family_name("Testperson");
+  who.set_birth_date("1941-03-17");
+  who.set_gender("female");
+  who.add_address_lines("12 Orchard Close");
+  who.add_address_lines("Little Benchley");
+  who.set_postcode("BE1 2NC");
+  who.set_phone("01632 960001");
+
+  v1::Section& bench = AddSection(record_, kBenchHeading);
+  seq_ = &AddField(bench, "Seq");
+  sent_at_ = &AddField(bench, kSentAtField);
+
+  v1::Section& complaint = AddSection(record_, "Presenting complaint");
+  AddField(complaint, "Summary")
+      .set_text(
+          "Fall at home overnight, found on the floor by a neighbour in the morning. "
+          "Reports pain in the left hip and difficulty weight bearing. No loss of "
+          "consciousness reported. Third fall in two months according to family.");
+  AddField(complaint, "Onset").set_date("2024-06-01");
+  v1::Coded& coded = *AddField(complaint, "Diagnosis").mutable_coded();
+  coded.set_system("http://snomed.info/sct");
+  coded.set_code("217082002");
+  coded.set_display("Accidental fall");
+
+  v1::Section& observations = AddSection(record_, "Observations");
+  AddField(observations, "Pulse").set_integer(88);
+  AddField(observations, "Temperature").set_decimal(36.9);
+  AddField(observations, "Blood pressure").set_text("128/82");
+  AddField(observations, "Oxygen saturation").set_integer(96);
+
+  v1::Section& home = AddSection(record_, "Home environment");
+  AddField(home, "Lives alone").set_boolean(true);
+  AddField(home, "Access")
+      .set_text(
+          "Key safe by the front door; code held by the district nursing team. Two "
+          "steps at the entrance, no rail.");
+  AddField(home, "Stairs").set_boolean(true);
+
+  v1::Section& notes = AddSection(record_, kExcludedHeading);
+  AddField(notes, kExcludedField)
+      .set_text(
+          "Internal: ward staff concerned about possible self-neglect; discuss at the "
+          "multidisciplinary meeting before sharing any further. Not for onward "
+          "disclosure outside the hospital.");
+  AddField(notes, "Plan")
+      .set_text(
+          "Discharge with reablement package; physiotherapy review within 72 hours; "
+          "falls clinic referral; GP to review medication.");
+}
+
+const v1::Record& RecordFactory::Make(Phase phase, uint64_t seq, int64_t sent_at_ns) {
+  record_.set_record_id(RecordId(phase, seq));
+  record_.mutable_subject()->set_nhs_number(std::string(kNhsNumbers[seq % kNhsNumbers.size()]));
+  seq_->set_integer(static_cast<int64_t>(seq));
+  sent_at_->set_integer(sent_at_ns);
+  return record_;
+}
+
+std::optional<int64_t> SentAtNs(const v1::Record& record) {
+  for (const v1::Section& section : record.sections()) {
+    if (section.heading() != kBenchHeading) continue;
+    for (const v1::Field& field : section.fields()) {
+      if (field.name() == kSentAtField && field.value_case() == v1::Field::kInteger) {
+        return field.integer();
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+bool CarriesExcludedField(const v1::Record& record) {
+  for (const v1::Section& section : record.sections()) {
+    if (section.heading() != kExcludedHeading) continue;
+    for (const v1::Field& field : section.fields()) {
+      if (field.name() == kExcludedField) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace gallery::bench

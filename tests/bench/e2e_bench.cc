@@ -1,0 +1,430 @@
+// e2e_bench: the full path, measured. Starts a real hubd on loopback with a fresh store, one
+// publisher and three subscribers (SDK clients), then measures end-to-end throughput, and
+// publish-to-delivery latency at an offered rate, beside the disk's own fdatasync latency.
+// See tests/bench/README.md.
+#include <spdlog/fmt/fmt.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/bench/bench_publisher.h"
+#include "tests/bench/bench_records.h"
+#include "tests/bench/bench_stats.h"
+#include "tests/bench/bench_subscriber.h"
+#include "tests/bench/hub_process.h"
+
+namespace gallery::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kUsage = R"(usage: e2e_bench [options]
+
+  --hubd PATH       hubd to run (default: hubd beside this binary)
+  --records N       records in the throughput phase (default 50000)
+  --rate R          records per second offered in the latency phase (default 2000)
+  --duration S      seconds of the latency phase (default 5)
+  --in-flight N     publisher's unconfirmed records at most (default 2000)
+  --window N        hub's delivery window per subscriber (default 5000)
+  --fsyncs N        rounds of the fdatasync probe (default 1000)
+  --timeout S       hard limit for the whole run; past it, reports what it has and exits 1
+                    (default 120)
+  --tmp DIR         where to make the temporary hub folder (default $TMPDIR or /tmp); it
+                    should be on the disk you mean to measure
+  --keep            keep the temporary folder (kept anyway when the run fails)
+  --log-level L     the SDK clients' log level: trace|debug|info|warn|error (default warn)
+
+Prints a table, then one "result NAME VALUE" line per figure (read by run.sh).
+Exits 0 when every record was confirmed and delivered, redacted, to all three recipients.
+)";
+
+struct Options {
+  std::string hubd;
+  uint64_t records = 50000;
+  uint64_t rate = 2000;
+  uint64_t duration_s = 5;
+  uint64_t in_flight = 2000;
+  uint64_t window = 5000;
+  uint64_t fsyncs = 1000;
+  uint64_t timeout_s = 120;
+  std::string tmp;
+  bool keep = false;
+  std::string log_level = "warn";
+};
+
+// Parses a whole positive number in [1, max], or exits with usage.
+uint64_t Positive(const std::string& flag, const char* text, uint64_t max) {
+  uint64_t n = 0;
+  const std::string_view s(text);
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end != s.data() + s.size() || n == 0 || n > max) {
+    std::cerr << "e2e_bench: " << flag << " must be a whole number from 1 to " << max << "\n";
+    std::exit(2);
+  }
+  return n;
+}
+
+Options ParseArgs(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> const char* {
+      if (i + 1 >= argc) {
+        std::cerr << "e2e_bench: " << arg << " needs a value\n" << kUsage;
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (arg == "--hubd")
+      o.hubd = value();
+    else if (arg == "--records")
+      o.records = Positive(arg, value(), 10'000'000);
+    else if (arg == "--rate")
+      o.rate = Positive(arg, value(), 1'000'000);
+    else if (arg == "--duration")
+      o.duration_s = Positive(arg, value(), 600);
+    else if (arg == "--in-flight")
+      o.in_flight = Positive(arg, value(), 1'000'000);
+    else if (arg == "--window")
+      o.window = Positive(arg, value(), 100'000);
+    else if (arg == "--fsyncs")
+      o.fsyncs = Positive(arg, value(), 1'000'000);
+    else if (arg == "--timeout")
+      o.timeout_s = Positive(arg, value(), 3600);
+    else if (arg == "--tmp")
+      o.tmp = value();
+    else if (arg == "--keep")
+      o.keep = true;
+    else if (arg == "--log-level")
+      o.log_level = value();
+    else if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else {
+      std::cerr << "e2e_bench: unknown argument '" << arg << "'\n" << kUsage;
+      std::exit(2);
+    }
+  }
+  if (o.rate * o.duration_s > 10'000'000) {
+    std::cerr << "e2e_bench: --rate times --duration must be at most 10,000,000 records\n";
+    std::exit(2);
+  }
+  if (o.hubd.empty()) {
+    std::error_code ec;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    o.hubd = ((ec ? fs::path(argv[0]) : self).parent_path() / "hubd").string();
+  }
+  if (o.tmp.empty()) {
+    const char* env = std::getenv("TMPDIR");
+    o.tmp = env != nullptr && *env != '\0' ? env : "/tmp";
+  }
+  return o;
+}
+
+// Ends the process if the run overshoots its hard limit by `grace` (an SDK call stuck
+// somewhere), killing hubd first so that it never outlives the benchmark.
+class Watchdog {
+ public:
+  Watchdog(Clock::time_point deadline, std::chrono::seconds grace, const HubProcess* hub)
+      : thread_([this, deadline, grace, hub] {
+          std::unique_lock lock(mu_);
+          if (cv_.wait_until(lock, deadline + grace, [this] { return done_; })) return;
+          if (const pid_t pid = hub->pid_for_emergency(); pid > 0) ::kill(pid, SIGKILL);
+          std::fprintf(stderr,
+                       "e2e_bench: still running %lld s past the hard limit; "
+                       "killed hubd, aborting\n",
+                       static_cast<long long>(grace.count()));
+          std::_Exit(3);
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
+// Everything measured; printed whole even when the run stopped early.
+struct Report {
+  size_t record_bytes = 0;
+  uint64_t tput_records = 0;
+  int64_t tput_start_ns = 0;
+  int64_t tput_confirmed_ns = 0;  // newest confirm of the phase
+  int64_t tput_delivered_ns = 0;  // newest ack covering the phase, over the subscribers
+  bool tput_confirm_done = false;
+  bool tput_deliver_done = false;
+  uint64_t lat_sent = 0;
+  double lat_send_s = 0;
+  bool lat_deliver_done = false;
+  std::vector<int64_t> delivery_ns;
+  std::vector<int64_t> confirm_ns;
+  std::vector<int64_t> fsync_ns;
+  uint64_t store_bytes = 0;  // hub.db and its WAL once hubd has stopped
+  PublishCounts publish;
+  std::vector<std::pair<std::string, SubscriberCounts>> subscribers;
+  std::vector<std::string> problems;
+};
+
+double Seconds(int64_t ns) { return static_cast<double>(ns) / 1e9; }
+double Millis(int64_t ns) { return static_cast<double>(ns) / 1e6; }
+
+// Waits until every subscriber has `want` distinct records of `phase`; false at `until`.
+bool AwaitDeliveries(const std::vector<std::unique_ptr<BenchSubscriber>>& subscribers, Phase phase,
+                     uint64_t want, Clock::time_point until) {
+  const auto p = static_cast<size_t>(phase);
+  while (true) {
+    bool all = true;
+    for (const auto& s : subscribers) {
+      const SubscriberCounts c = s->counts();
+      if (!c.error.empty()) return false;
+      all = all && c.distinct[p] >= want;
+    }
+    if (all) return true;
+    if (Clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+int64_t NewestAck(const std::vector<std::unique_ptr<BenchSubscriber>>& subscribers, Phase phase) {
+  int64_t newest = 0;
+  for (const auto& s : subscribers) {
+    newest = std::max(newest, s->counts().last_ack_ns[static_cast<size_t>(phase)]);
+  }
+  return newest;
+}
+
+void RunPhases(const Options& o, const HubProcess& hub, Clock::time_point deadline, Report& r) {
+  sdk::ClientOptions base;
+  base.endpoint = hub.endpoint();
+  base.client_name = "e2e_bench";
+  std::vector<std::unique_ptr<BenchSubscriber>> subscribers;
+  for (std::string_view agency : kRecipients) {
+    sdk::ClientOptions options = base;
+    options.agency = std::string(agency);
+    subscribers.push_back(std::make_unique<BenchSubscriber>(options, deadline));
+  }
+  sdk::ClientOptions pub_options = base;
+  pub_options.agency = std::string(kSourceAgency);
+  pub_options.max_in_flight = o.in_flight;
+  const uint64_t lat_total = o.rate * o.duration_s;
+  PublishDriver publisher(pub_options, std::max(o.records, lat_total), deadline);
+  RecordFactory records;
+  r.record_bytes = records.Make(Phase::kThroughput, 0, NowNs()).ByteSizeLong();
+
+  // (a) Throughput: as fast as the in-flight window allows.
+  r.tput_start_ns = NowNs();
+  for (uint64_t seq = 0; seq < o.records; ++seq) {
+    if (!publisher.Send(records, Phase::kThroughput, seq)) break;
+  }
+  r.tput_records = publisher.counts().sent[0];
+  r.tput_confirm_done = publisher.Drain(deadline) && r.tput_records == o.records;
+  r.tput_confirmed_ns = publisher.counts().last_confirm_ns[0];
+  r.tput_deliver_done = AwaitDeliveries(subscribers, Phase::kThroughput, o.records, deadline);
+  r.tput_delivered_ns = NewestAck(subscribers, Phase::kThroughput);
+
+  // (b) Latency: a steady offered rate. Between sends the publisher takes its confirms, so
+  // that their times are meaningful (to about 1 ms).
+  if (r.tput_deliver_done && publisher.error().empty()) {
+    const auto start = Clock::now();
+    const double interval_ns = 1e9 / static_cast<double>(o.rate);
+    uint64_t seq = 0;
+    while (seq < lat_total && Clock::now() < deadline) {
+      const auto due = start + std::chrono::nanoseconds(
+                                   static_cast<int64_t>(static_cast<double>(seq) * interval_ns));
+      if (Clock::now() >= due) {
+        if (!publisher.Send(records, Phase::kLatency, seq)) break;
+        ++seq;
+      } else if (publisher.in_flight() > 0) {
+        publisher.Pump(std::chrono::milliseconds(1));
+      } else {
+        std::this_thread::sleep_until(due);
+      }
+    }
+    r.lat_send_s = std::chrono::duration<double>(Clock::now() - start).count();
+    r.lat_sent = publisher.counts().sent[1];
+    (void)publisher.Drain(deadline);
+    r.lat_deliver_done = AwaitDeliveries(subscribers, Phase::kLatency, r.lat_sent, deadline) &&
+                         r.lat_sent == lat_total;
+  }
+
+  r.publish = publisher.counts();
+  r.confirm_ns = std::move(publisher.confirm_latencies(Phase::kLatency));
+  if (!publisher.error().empty()) r.problems.push_back("publisher: " + publisher.error());
+  for (auto& s : subscribers) {
+    s->Stop();
+    const auto lat = s->Latencies(Phase::kLatency);
+    r.delivery_ns.insert(r.delivery_ns.end(), lat.begin(), lat.end());
+    r.subscribers.emplace_back(s->agency(), s->counts());
+  }
+}
+
+void Row(const char* phase, const char* what, const std::string& value) {
+  std::printf("  %-11s %-40s %s\n", phase, what, value.c_str());
+}
+
+// The table, the machine-readable lines, and the problems; returns the exit code.
+int Print(const Options& o, Report& r, bool timed_out) {
+  const double tput_e2e_s = Seconds(r.tput_delivered_ns - r.tput_start_ns);
+  const double tput_confirm_s = Seconds(r.tput_confirmed_ns - r.tput_start_ns);
+  const double e2e_rps =
+      r.tput_deliver_done && tput_e2e_s > 0 ? static_cast<double>(o.records) / tput_e2e_s : 0;
+  const double confirm_rps = r.tput_confirm_done && tput_confirm_s > 0
+                                 ? static_cast<double>(o.records) / tput_confirm_s
+                                 : 0;
+  const double d50 = Millis(Percentile(r.delivery_ns, 50));
+  const double d99 = Millis(Percentile(r.delivery_ns, 99));
+  const double c50 = Millis(Percentile(r.confirm_ns, 50));
+  const double c99 = Millis(Percentile(r.confirm_ns, 99));
+  const double f50 = Millis(Percentile(r.fsync_ns, 50));
+  const double f99 = Millis(Percentile(r.fsync_ns, 99));
+
+  std::printf("\ne2e_bench: 1 publisher -> hubd -> %zu subscribers, %zu-byte records, %u cores\n",
+              kRecipients.size(), r.record_bytes, std::thread::hardware_concurrency());
+  Row("throughput", "records published",
+      std::to_string(r.tput_records) + " of " + std::to_string(o.records));
+  Row("throughput", "end to end (first send -> last ack x3)",
+      r.tput_deliver_done
+          ? fmt::format("{:.0f} records/s ({:.0f} deliveries/s)", e2e_rps, 3 * e2e_rps)
+          : "incomplete");
+  Row("throughput", "confirmed (first send -> last confirm)",
+      r.tput_confirm_done ? fmt::format("{:.0f} records/s", confirm_rps) : "incomplete");
+  Row("latency", "offered", fmt::format("{} records/s for {} s", o.rate, o.duration_s));
+  Row("latency", "sent", fmt::format("{} records in {:.2f} s", r.lat_sent, r.lat_send_s));
+  Row("latency", "publish -> delivery p50 / p99",
+      fmt::format("{:.2f} ms / {:.2f} ms ({} deliveries)", d50, d99, r.delivery_ns.size()));
+  Row("latency", "publish -> confirm p50 / p99", fmt::format("{:.2f} ms / {:.2f} ms", c50, c99));
+  Row("disk", "fdatasync of 4 KiB append p50 / p99",
+      fmt::format("{:.2f} ms / {:.2f} ms ({} rounds)", f50, f99, r.fsync_ns.size()));
+  const uint64_t journaled = r.tput_records + r.lat_sent;
+  const double store_per_record =
+      journaled > 0 ? static_cast<double>(r.store_bytes) / static_cast<double>(journaled) : 0;
+  Row("store", "hub.db + WAL after the run",
+      fmt::format("{:.1f} MiB, {:.0f} bytes per record journaled",
+                  static_cast<double>(r.store_bytes) / (1 << 20), store_per_record));
+  uint64_t duplicates = 0, redelivered = 0, leaks = 0, malformed = 0;
+  for (const auto& [agency, c] : r.subscribers) {
+    duplicates += c.duplicates;
+    redelivered += c.redelivered;
+    leaks += c.leaks;
+    malformed += c.malformed;
+    if (!c.error.empty()) r.problems.push_back(agency + ": " + c.error);
+  }
+  Row("checks", "duplicate / redelivered deliveries",
+      std::to_string(duplicates) + " / " + std::to_string(redelivered));
+  Row("checks", "duplicate confirms / rejects",
+      std::to_string(r.publish.duplicates) + " / " + std::to_string(r.publish.rejected));
+
+  std::printf("\nresult e2e_records_per_s %.0f\n", e2e_rps);
+  std::printf("result confirm_records_per_s %.0f\n", confirm_rps);
+  std::printf("result delivery_p50_ms %.3f\nresult delivery_p99_ms %.3f\n", d50, d99);
+  std::printf("result confirm_p50_ms %.3f\nresult confirm_p99_ms %.3f\n", c50, c99);
+  std::printf("result fdatasync_p50_ms %.3f\nresult fdatasync_p99_ms %.3f\n", f50, f99);
+  std::printf("result store_bytes_per_record %.0f\n", store_per_record);
+
+  if (timed_out)
+    r.problems.push_back("hard limit of " + std::to_string(o.timeout_s) + " s reached");
+  if (!r.tput_confirm_done) r.problems.push_back("throughput phase: not every record confirmed");
+  if (!r.tput_deliver_done)
+    r.problems.push_back("throughput phase: not every record delivered to all three");
+  if (!r.lat_deliver_done)
+    r.problems.push_back("latency phase: not every record sent and delivered to all three");
+  if (r.publish.rejected > 0)
+    r.problems.push_back(std::to_string(r.publish.rejected) +
+                         " records rejected, first: " + r.publish.first_reject);
+  if (leaks > 0)
+    r.problems.push_back(std::to_string(leaks) +
+                         " deliveries carried Notes/Internal, which the rule excludes");
+  if (malformed > 0)
+    r.problems.push_back(std::to_string(malformed) + " deliveries without a bench id or send time");
+  for (const auto& problem : r.problems)
+    std::fprintf(stderr, "e2e_bench: FAILED: %s\n", problem.c_str());
+  return r.problems.empty() ? 0 : 1;
+}
+
+int Main(int argc, char** argv) {
+  const Options o = ParseArgs(argc, argv);
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  if (::access(o.hubd.c_str(), X_OK) != 0) {
+    std::fprintf(stderr, "e2e_bench: cannot run %s (build target hubd, or pass --hubd PATH)\n",
+                 o.hubd.c_str());
+    return 2;
+  }
+  const auto deadline = Clock::now() + std::chrono::seconds(o.timeout_s);
+
+  std::string dir_template = (fs::path(o.tmp) / "gallery-bench-XXXXXX").string();
+  if (::mkdtemp(dir_template.data()) == nullptr) {
+    std::perror(("e2e_bench: cannot create a folder in " + o.tmp).c_str());
+    return 1;
+  }
+  const std::string dir = dir_template;
+  fs::create_directory(fs::path(dir) / "rules");
+  std::ofstream(fs::path(dir) / "hub.yaml") << ConfigYaml(static_cast<uint32_t>(o.window));
+  std::ofstream(fs::path(dir) / "rules" / "bench.yaml") << RulesYaml();
+  std::printf("e2e_bench: folder %s, hubd %s\n", dir.c_str(), o.hubd.c_str());
+
+  Report r;
+  // First, alone on the machine: the disk's own sync latency in the store's folder.
+  auto fsync = MeasureFdatasync(dir, static_cast<int>(o.fsyncs), deadline);
+  if (fsync.ok()) {
+    r.fsync_ns = std::move(fsync).value();
+  } else {
+    r.problems.push_back(fsync.status().ToString());
+  }
+
+  // Started before any thread: HubProcess forks.
+  auto hub = HubProcess::Start(o.hubd, dir + "/hub.yaml", dir, std::chrono::seconds(10));
+  if (!hub.ok()) {
+    std::fprintf(stderr, "e2e_bench: %s\ne2e_bench: kept %s\n", hub.status().ToString().c_str(),
+                 dir.c_str());
+    return 1;
+  }
+  bool timed_out = false;
+  {
+    Watchdog watchdog(deadline, std::chrono::seconds(20), hub->get());
+    RunPhases(o, **hub, deadline, r);
+    timed_out = Clock::now() >= deadline;
+    if (Status stopped = (*hub)->Stop(std::chrono::seconds(10)); !stopped.ok()) {
+      r.problems.push_back(stopped.ToString() + "; see " + (*hub)->log_path());
+    }
+    for (const char* name : {"hub.db", "hub.db-wal"}) {
+      std::error_code ec;
+      const auto size = fs::file_size(fs::path(dir) / name, ec);
+      if (!ec) r.store_bytes += size;
+    }
+  }
+  const int code = Print(o, r, timed_out);
+  if (code == 0 && !o.keep) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  } else {
+    std::printf("e2e_bench: kept %s\n", dir.c_str());
+  }
+  return code;
+}
+
+}  // namespace
+}  // namespace gallery::bench
+
+int main(int argc, char** argv) { return gallery::bench::Main(argc, argv); }
