@@ -43,6 +43,14 @@ class Subscriber::Impl {
     return OkStatus();
   }
 
+  Status Nack(uint64_t delivery_id, const std::string& reason) {
+    v1::Frame frame;
+    frame.mutable_nack()->set_delivery_id(delivery_id);
+    frame.mutable_nack()->set_reason(reason);
+    connection_.Send(frame);
+    return OkStatus();
+  }
+
  private:
   void SendSubscribe() {
     v1::Frame frame;
@@ -60,5 +68,8 @@ Result<std::optional<Delivery>> Subscriber::Next(std::chrono::milliseconds timeo
 }
 Status Subscriber::Ack(uint64_t delivery_id) { return impl_->Ack({&delivery_id, 1}); }
 Status Subscriber::Ack(std::span<const uint64_t> delivery_ids) { return impl_->Ack(delivery_ids); }
+Status Subscriber::Nack(uint64_t delivery_id, const std::string& reason) {
+  return impl_->Nack(delivery_id, reason);
+}
 
 }  // namespace gallery::sdk

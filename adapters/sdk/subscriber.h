@@ -40,6 +40,12 @@ class Subscriber {
   Status Ack(uint64_t delivery_id);
   Status Ack(std::span<const uint64_t> delivery_ids);
 
+  // Tells the hub this agency's system cannot take the delivery. The hub sends it again
+  // after a backoff, holding back later deliveries so order is kept, and moves it to the
+  // dead letters after its configured number of attempts. `reason` is for operators and
+  // must not quote record contents.
+  Status Nack(uint64_t delivery_id, const std::string& reason);
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

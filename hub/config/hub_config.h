@@ -27,8 +27,10 @@ inline constexpr uint32_t kMaxFrameBytes = 64u << 20;
 struct HubConfig {
   std::string hub_id = "gallery-hub";
   std::string endpoint;                   // required, "tcp://..." or "ipc://..."
-  std::string store_path;                 // required; relative paths resolved against
-                                          // the config file's folder
+  std::string store_backend = "sqlite";   // "sqlite" (embedded) or "postgresql"
+  std::string store_path;                 // sqlite: required; relative paths resolved
+                                          // against the config file's folder
+  std::string store_dsn;                  // postgresql: libpq connection string, required
   std::string rules_dir;                  // required; resolved likewise
   std::string log_level = "info";         // trace|debug|info|warn|error
   uint32_t window = 1000;                 // default unacked deliveries in flight per
@@ -37,6 +39,14 @@ struct HubConfig {
   uint32_t session_timeout_ms = 5000;     // > heartbeat_interval_ms, <= 600000
   uint32_t ack_timeout_ms = 30000;        // 100..3600000
   uint32_t max_frame_bytes = 1 << 20;     // 1024..64MiB
+  // A delivery sent this many times without an ack, or refused by its recipient this many
+  // times, goes to the dead letters (1..1000).
+  uint32_t max_delivery_attempts = 10;
+  // A record's payload is purged this long after its last recipient acked it (0..87600 h);
+  // the journal keeps its metadata.
+  uint32_t retention_hours = 168;
+  // The admin HTTP server: "host:port"; port 0 picks a free one. Loopback by default.
+  std::string admin_listen = "127.0.0.1:0";
   std::vector<Agency> agencies;           // at least one; ids and ODS codes unique
 
   // The agency with `id`, or nullptr. The pointer lives as long as this config, unchanged.

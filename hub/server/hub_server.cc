@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include "hub/common/wire_codes.h"
-#include "hub/server/deliver_frame.h"
 
 namespace gallery::server {
 namespace {
@@ -53,6 +52,10 @@ HubServer::HubServer(config::HubConfig config, std::shared_ptr<const router::Rul
       store_(std::move(store)),
       context_(std::move(context)),
       socket_(std::move(socket)),
+      queues_(*store_, config_,
+              [this](const std::string& routing_id, const std::string& bytes) {
+                return SendBytes(routing_id, bytes);
+              }),
       last_timer_check_(Clock::now()) {}
 
 std::string HubServer::endpoint() const { return socket_.get(zmq::sockopt::last_endpoint); }
@@ -86,7 +89,7 @@ Status HubServer::Run(const std::atomic<bool>& stop) {
       HandleMessage(identity.to_string(), payload);
     }
     CommitBatch();
-    FillSubscriptions();
+    queues_.Fill();
     for (const auto& routing_id : std::exchange(closed_, {})) {
       DropSession(routing_id, "connection closed");
     }
@@ -126,7 +129,10 @@ void HubServer::HandleMessage(const std::string& routing_id, const zmq::message_
       HandlePublish(routing_id, session, *frame.mutable_publish());
       break;
     case v1::Frame::kSubscribe:
-      HandleSubscribe(routing_id, session, frame.subscribe());
+      queues_.Subscribe(session.agency, routing_id, frame.subscribe().window());
+      break;
+    case v1::Frame::kNack:
+      queues_.Nack(session.agency, frame.nack().delivery_id(), frame.nack().reason());
       break;
     case v1::Frame::kAck:
       HandleAck(session, frame.ack());
@@ -174,24 +180,10 @@ void HubServer::HandlePublish(const std::string& routing_id, Session& session,
   publishes_.push_back({routing_id, publish.sequence(), std::move(record), false});
 }
 
-void HubServer::HandleSubscribe(const std::string& routing_id, Session& session,
-                                const v1::Subscribe& subscribe) {
-  Subscription subscription;
-  subscription.routing_id = routing_id;
-  subscription.window = subscribe.window() == 0 ? config_.window
-                                                : std::min(subscribe.window(), config_.window);
-  // A new subscription starts from the oldest unacked delivery: anything in flight on an
-  // earlier session is sent again.
-  subscriptions_[session.agency] = std::move(subscription);
-  spdlog::info("agency {} subscribed (window {})", session.agency,
-               subscriptions_[session.agency].window);
-}
-
 void HubServer::HandleAck(Session& session, const v1::Ack& ack) {
-  auto it = subscriptions_.find(session.agency);
   for (uint64_t id : ack.delivery_ids()) {
     acks_.push_back({session.agency, id});
-    if (it != subscriptions_.end()) it->second.in_flight.erase(id);
+    queues_.Ack(session.agency, id);
   }
 }
 
@@ -216,10 +208,7 @@ void HubServer::CommitBatch() {
   for (const auto& record : *records) {
     spdlog::debug("record {} from {} journaled: {} deliveries, {} withheld", record.record_id,
                   record.source_agency, record.deliveries.size(), record.withholdings.size());
-    for (const auto& delivery : record.deliveries) {
-      auto it = subscriptions_.find(delivery.recipient);
-      if (it != subscriptions_.end()) it->second.may_have_more = true;
-    }
+    for (const auto& delivery : record.deliveries) queues_.Queued(delivery.recipient);
   }
   for (const auto& publish : publishes_) {
     v1::Frame frame;
@@ -231,36 +220,6 @@ void HubServer::CommitBatch() {
   }
   publishes_.clear();
   acks_.clear();
-}
-
-void HubServer::FillSubscriptions() {
-  for (auto& [agency, subscription] : subscriptions_) Fill(agency, subscription);
-}
-
-void HubServer::Fill(const std::string& agency, Subscription& subscription) {
-  while (subscription.may_have_more && subscription.in_flight.size() < subscription.window) {
-    auto pending =
-        store_->Pending(agency, subscription.cursor, subscription.window - subscription.in_flight.size());
-    if (!pending.ok()) {
-      spdlog::error("reading the queue of {}: {}", agency, pending.status().ToString());
-      return;
-    }
-    if (pending->empty()) {
-      subscription.may_have_more = false;
-      return;
-    }
-    uint64_t& highest = highest_sent_[agency];
-    for (const auto& delivery : *pending) {
-      const std::string frame = EncodeDeliverFrame(delivery.delivery_id, delivery.payload,
-                                                   delivery.rule_ids, delivery.delivery_id <= highest);
-      if (!SendBytes(subscription.routing_id, frame)) return;  // resumes at the next fill
-      subscription.cursor = delivery.delivery_id;
-      subscription.in_flight[delivery.delivery_id] = Clock::now();
-      highest = std::max(highest, delivery.delivery_id);
-      spdlog::debug("delivered record {} to {} (delivery {})", delivery.record_id, agency,
-                    delivery.delivery_id);
-    }
-  }
 }
 
 void HubServer::CheckTimers() {
@@ -275,18 +234,7 @@ void HubServer::CheckTimers() {
   }
   for (const auto& routing_id : silent) DropSession(routing_id, "went silent");
 
-  // Deliveries unacked for too long are sent again on the same subscription.
-  const auto ack_timeout = std::chrono::milliseconds(config_.ack_timeout_ms);
-  for (auto& [agency, subscription] : subscriptions_) {
-    bool overdue = false;
-    for (const auto& [id, sent] : subscription.in_flight) overdue = overdue || now - sent > ack_timeout;
-    if (!overdue) continue;
-    spdlog::warn("agency {}: {} deliveries unacked after {} ms; sending again", agency,
-                 subscription.in_flight.size(), config_.ack_timeout_ms);
-    subscription.cursor = 0;
-    subscription.in_flight.clear();
-    subscription.may_have_more = true;
-  }
+  queues_.CheckTimers(now);
 }
 
 void HubServer::DropSession(const std::string& routing_id, const char* why) {
@@ -294,8 +242,7 @@ void HubServer::DropSession(const std::string& routing_id, const char* why) {
   if (it == sessions_.end()) return;
   const std::string agency = it->second.agency;
   spdlog::info("agency {} disconnected: {}", agency, why);
-  auto sub = subscriptions_.find(agency);
-  if (sub != subscriptions_.end() && sub->second.routing_id == routing_id) subscriptions_.erase(sub);
+  queues_.SessionClosed(agency, routing_id);
   sessions_.erase(it);
 }
 

@@ -13,6 +13,7 @@
 #include "gallery/v1/wire.pb.h"
 #include "hub/config/hub_config.h"
 #include "hub/router/rule_set.h"
+#include "hub/server/delivery_queues.h"
 #include "hub/server/ingest.h"
 #include "hub/server/sessions.h"
 #include "hub/store/store.h"
@@ -42,11 +43,8 @@ class HubServer {
   void HandleMessage(const std::string& routing_id, const zmq::message_t& payload);
   void HandleHello(const std::string& routing_id, const v1::Hello& hello);
   void HandlePublish(const std::string& routing_id, Session& session, v1::Publish& publish);
-  void HandleSubscribe(const std::string& routing_id, Session& session, const v1::Subscribe& subscribe);
   void HandleAck(Session& session, const v1::Ack& ack);
   void CommitBatch();
-  void FillSubscriptions();
-  void Fill(const std::string& agency, Subscription& subscription);
   void CheckTimers();
   void DropSession(const std::string& routing_id, const char* why);
   void Reject(const std::string& routing_id, uint64_t sequence, const std::string& record_id,
@@ -62,8 +60,7 @@ class HubServer {
   zmq::socket_t socket_;
 
   std::unordered_map<std::string, Session> sessions_;            // by routing id
-  std::unordered_map<std::string, Subscription> subscriptions_;  // by agency
-  std::unordered_map<std::string, uint64_t> highest_sent_;       // by agency, this process
+  DeliveryQueues queues_;
   std::vector<PendingPublish> publishes_;
   std::vector<store::AckedDelivery> acks_;
   std::vector<std::string> closed_;  // routing ids found gone while sending

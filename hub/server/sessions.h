@@ -24,6 +24,7 @@ struct Subscription {
   uint64_t cursor = 0;     // highest delivery id sent on this subscription
   std::map<uint64_t, Clock::time_point> in_flight;  // delivery id -> last sent
   bool may_have_more = true;  // the store may hold deliveries beyond `cursor`
+  Clock::time_point paused_until;  // backoff after a refusal: nothing is sent before this
 };
 
 }  // namespace gallery::server

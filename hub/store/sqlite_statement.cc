@@ -1,5 +1,6 @@
 #include "hub/store/sqlite_statement.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <cstdio>
 #include <utility>
@@ -65,6 +66,12 @@ std::string Statement::ColumnBlob(int index) const {
 
 bool Statement::ColumnIsNull(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 Status Exec(sqlite3* db, std::string_view sql, std::string_view what) {

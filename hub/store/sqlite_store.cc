@@ -30,9 +30,22 @@ CREATE TABLE IF NOT EXISTS deliveries(
   rule_ids TEXT NOT NULL,
   withheld TEXT NOT NULL,
   acked_at_us INTEGER,
+  dead_letter_id INTEGER,
   PRIMARY KEY(recipient, delivery_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(recipient, delivery_id)
-  WHERE acked_at_us IS NULL;
+  WHERE acked_at_us IS NULL AND dead_letter_id IS NULL;
+CREATE INDEX IF NOT EXISTS deliveries_by_record ON deliveries(seq);
+CREATE TABLE IF NOT EXISTS dead_letters(
+  id INTEGER PRIMARY KEY,
+  recipient TEXT NOT NULL,
+  delivery_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  payload_id INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  at_us INTEGER NOT NULL,
+  retried_at_us INTEGER,
+  dropped_at_us INTEGER);
 CREATE TABLE IF NOT EXISTS withholdings(
   seq INTEGER NOT NULL,
   agency TEXT NOT NULL,
@@ -56,11 +69,6 @@ std::vector<std::string> SplitLines(const std::string& text) {
   return out;
 }
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -113,11 +121,12 @@ void SqliteStore::Prepare() {
       Statement(db_, "INSERT INTO withholdings(seq, agency, reason) VALUES(?1, ?2, ?3)");
   ack_delivery_ = Statement(db_,
       "UPDATE deliveries SET acked_at_us = ?3 WHERE recipient = ?1 AND delivery_id = ?2"
-      " AND acked_at_us IS NULL");
+      " AND acked_at_us IS NULL AND dead_letter_id IS NULL");
   pending_ = Statement(db_,
       "SELECT d.delivery_id, p.bytes, d.rule_ids, r.record_id FROM deliveries d"
       " JOIN payloads p ON p.id = d.payload_id JOIN records r ON r.seq = d.seq"
       " WHERE d.recipient = ?1 AND d.delivery_id > ?2 AND d.acked_at_us IS NULL"
+      " AND d.dead_letter_id IS NULL"
       " ORDER BY d.delivery_id LIMIT ?3");
 }
 
@@ -252,7 +261,8 @@ Result<std::vector<PendingDelivery>> SqliteStore::Pending(const std::string& rec
 
 Result<std::vector<std::pair<std::string, uint64_t>>> SqliteStore::PendingCounts() {
   Statement counts(db_,
-      "SELECT recipient, count(*) FROM deliveries WHERE acked_at_us IS NULL GROUP BY recipient"
+      "SELECT recipient, count(*) FROM deliveries WHERE acked_at_us IS NULL"
+      " AND dead_letter_id IS NULL GROUP BY recipient"
       " ORDER BY recipient");
   std::vector<std::pair<std::string, uint64_t>> out;
   int rc;

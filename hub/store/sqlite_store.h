@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -28,10 +29,19 @@ class SqliteStore final : public Store {
                                                size_t limit) override;
   Result<std::vector<std::pair<std::string, uint64_t>>> PendingCounts() override;
   Result<std::vector<RecordSummary>> Summaries() override;
+  Status DeadLetterDelivery(const std::string& recipient, uint64_t delivery_id, uint32_t attempts,
+                            const std::string& reason, int64_t at_us) override;
+  Result<std::vector<DeadLetter>> DeadLetters() override;
+  Result<DeadLetter> GetDeadLetter(uint64_t id, bool with_payload) override;
+  Result<uint64_t> RetryDeadLetter(uint64_t id) override;
+  Status DropDeadLetter(uint64_t id) override;
+  Result<uint64_t> PurgePayloads(int64_t before_us) override;
 
  private:
   explicit SqliteStore(sqlite3* db);
   void Prepare();
+  // Runs `work` in one durable transaction; rolls back if it fails.
+  Status InTransaction(const std::function<Status()>& work, std::string_view what);
   Status LoadDeliveryCounters();
   Status CommitInTransaction(std::span<const NewRecord> records,
                              std::span<const AckedDelivery> acks, const std::string& rule_set_hash,

@@ -70,6 +70,20 @@ struct RecordSummary {
   std::vector<NewWithholding> withholdings;
 };
 
+// A delivery the hub gave up on: its recipient refused it, or never acked it, too often.
+struct DeadLetter {
+  uint64_t id = 0;            // assigned by the store, increasing
+  std::string record_id;
+  std::string source_agency;
+  std::string record_type;
+  std::string recipient;      // the agency it could not be delivered to
+  uint64_t delivery_id = 0;   // the recipient's delivery id when it was given up
+  uint32_t attempts = 0;      // times it was sent
+  std::string reason;         // why, never record contents
+  int64_t at_us = 0;          // when it was given up (microseconds since the epoch)
+  std::string payload;        // the redacted record; filled only on request
+};
+
 // Not thread-safe: hubd drives its store from one thread. Every method may block on disk.
 class Store {
  public:
@@ -95,6 +109,32 @@ class Store {
 
   // Every journaled record with its decisions, in journal order.
   virtual Result<std::vector<RecordSummary>> Summaries() = 0;
+
+  // Durably takes the unacked delivery out of `recipient`'s queue and into the dead
+  // letters, with `attempts` and `reason`. kNotFound when no such unacked delivery.
+  virtual Status DeadLetterDelivery(const std::string& recipient, uint64_t delivery_id,
+                                    uint32_t attempts, const std::string& reason,
+                                    int64_t at_us) = 0;
+
+  // Every dead letter, oldest first, without payloads.
+  virtual Result<std::vector<DeadLetter>> DeadLetters() = 0;
+
+  // One dead letter, with its payload when `with_payload`. kNotFound when there is none.
+  virtual Result<DeadLetter> GetDeadLetter(uint64_t id, bool with_payload) = 0;
+
+  // Durably puts the dead letter's delivery back at the end of its recipient's queue,
+  // under a new delivery id (returned), and removes the letter. kNotFound when none.
+  virtual Result<uint64_t> RetryDeadLetter(uint64_t id) = 0;
+
+  // Durably removes the dead letter; its delivery will not be attempted again.
+  // kNotFound when there is none.
+  virtual Status DropDeadLetter(uint64_t id) = 0;
+
+  // Retention: removes the payloads (as received and as redacted) of every record whose
+  // deliveries were all acked, or dropped from the dead letters, before `before_us`, and
+  // of records that had no recipient, received before `before_us`. Metadata, decisions
+  // and withholdings stay. Returns how many records were purged.
+  virtual Result<uint64_t> PurgePayloads(int64_t before_us) = 0;
 };
 
 }  // namespace gallery::store

@@ -1,0 +1,152 @@
+#include "hub/server/delivery_queues.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "hub/server/deliver_frame.h"
+
+namespace gallery::server {
+namespace {
+
+// Backoff before resending after a refusal: 250 ms, doubling per failure, at most 30 s.
+Clock::duration Backoff(uint32_t failures) {
+  const auto base = std::chrono::milliseconds(250);
+  const uint32_t doublings = std::min<uint32_t>(failures > 0 ? failures - 1 : 0, 7);
+  return std::min<Clock::duration>(base * (1u << doublings), std::chrono::seconds(30));
+}
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+DeliveryQueues::DeliveryQueues(store::Store& store, const config::HubConfig& config, SendFn send)
+    : store_(store), config_(config), send_(std::move(send)) {}
+
+void DeliveryQueues::Subscribe(const std::string& agency, const std::string& routing_id,
+                               uint32_t window) {
+  Subscription subscription;
+  subscription.routing_id = routing_id;
+  subscription.window = window == 0 ? config_.window : std::min(window, config_.window);
+  subscriptions_[agency] = std::move(subscription);
+  spdlog::info("agency {} subscribed (window {})", agency, subscriptions_[agency].window);
+}
+
+void DeliveryQueues::SessionClosed(const std::string& agency, const std::string& routing_id) {
+  auto it = subscriptions_.find(agency);
+  if (it != subscriptions_.end() && it->second.routing_id == routing_id) subscriptions_.erase(it);
+}
+
+void DeliveryQueues::Ack(const std::string& agency, uint64_t delivery_id) {
+  auto it = subscriptions_.find(agency);
+  if (it != subscriptions_.end()) it->second.in_flight.erase(delivery_id);
+  auto failed = failures_.find(agency);
+  if (failed != failures_.end()) {
+    failed->second.erase(delivery_id);
+    if (failed->second.empty()) failures_.erase(failed);
+  }
+}
+
+void DeliveryQueues::Nack(const std::string& agency, uint64_t delivery_id,
+                          const std::string& reason) {
+  auto it = subscriptions_.find(agency);
+  if (it == subscriptions_.end() || !it->second.in_flight.contains(delivery_id)) return;
+  Subscription& subscription = it->second;
+  spdlog::warn("agency {} refused delivery {}", agency, delivery_id);
+  spdlog::debug("agency {} refused delivery {}: {}", agency, delivery_id, reason);
+  if (Fail(agency, delivery_id, "refused by recipient: " + reason)) {
+    subscription.in_flight.erase(delivery_id);
+    return;
+  }
+  // Everything after the refused delivery waits, so that order per subject holds.
+  subscription.paused_until = Clock::now() + Backoff(failures_[agency][delivery_id].count);
+  Rewind(subscription);
+}
+
+void DeliveryQueues::Queued(const std::string& agency) {
+  auto it = subscriptions_.find(agency);
+  if (it != subscriptions_.end()) it->second.may_have_more = true;
+}
+
+void DeliveryQueues::Fill() {
+  const auto now = Clock::now();
+  for (auto& [agency, subscription] : subscriptions_) Fill(agency, subscription, now);
+}
+
+void DeliveryQueues::Fill(const std::string& agency, Subscription& subscription,
+                          Clock::time_point now) {
+  if (now < subscription.paused_until) return;
+  while (subscription.may_have_more && subscription.in_flight.size() < subscription.window) {
+    auto pending = store_.Pending(agency, subscription.cursor,
+                                  subscription.window - subscription.in_flight.size());
+    if (!pending.ok()) {
+      spdlog::error("reading the queue of {}: {}", agency, pending.status().ToString());
+      return;
+    }
+    if (pending->empty()) {
+      subscription.may_have_more = false;
+      return;
+    }
+    uint64_t& highest = highest_sent_[agency];
+    for (const auto& delivery : *pending) {
+      const std::string frame = EncodeDeliverFrame(delivery.delivery_id, delivery.payload,
+                                                   delivery.rule_ids, delivery.delivery_id <= highest);
+      if (!send_(subscription.routing_id, frame)) return;  // resumes at the next fill
+      subscription.cursor = delivery.delivery_id;
+      subscription.in_flight[delivery.delivery_id] = now;
+      highest = std::max(highest, delivery.delivery_id);
+      spdlog::debug("delivered record {} to {} (delivery {})", delivery.record_id, agency,
+                    delivery.delivery_id);
+    }
+  }
+}
+
+void DeliveryQueues::CheckTimers(Clock::time_point now) {
+  const auto ack_timeout = std::chrono::milliseconds(config_.ack_timeout_ms);
+  for (auto& [agency, subscription] : subscriptions_) {
+    std::vector<uint64_t> overdue;
+    for (const auto& [id, sent] : subscription.in_flight) {
+      if (now - sent > ack_timeout) overdue.push_back(id);
+    }
+    if (overdue.empty()) continue;
+    spdlog::warn("agency {}: {} deliveries unacked after {} ms; sending again", agency,
+                 overdue.size(), config_.ack_timeout_ms);
+    for (uint64_t id : overdue) {
+      if (Fail(agency, id, "not acked within " + std::to_string(config_.ack_timeout_ms) + " ms")) {
+        subscription.in_flight.erase(id);
+      }
+    }
+    Rewind(subscription);
+  }
+}
+
+bool DeliveryQueues::Fail(const std::string& agency, uint64_t delivery_id,
+                          const std::string& reason) {
+  Failures& failures = failures_[agency][delivery_id];
+  failures.last_reason = reason;
+  if (++failures.count < config_.max_delivery_attempts) return false;
+  const Status status = store_.DeadLetterDelivery(agency, delivery_id, failures.count,
+                                                  failures.last_reason, NowMicros());
+  if (!status.ok()) {
+    spdlog::error("agency {}: cannot dead-letter delivery {}: {}", agency, delivery_id,
+                  status.ToString());
+    return false;
+  }
+  spdlog::warn("agency {}: delivery {} moved to the dead letters after {} failed attempts", agency,
+               delivery_id, failures.count);
+  failures_[agency].erase(delivery_id);
+  return true;
+}
+
+void DeliveryQueues::Rewind(Subscription& subscription) {
+  subscription.cursor = 0;
+  subscription.in_flight.clear();
+  subscription.may_have_more = true;
+}
+
+}  // namespace gallery::server
