@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/cli/dead_letter_commands.h"
 #include "hub/cli/disclosure_report.h"
 #include "hub/config/hub_config.h"
 #include "hub/router/rule_set.h"
@@ -22,19 +23,35 @@ Commands:
   rules check DIR --config FILE
       Loads the rule files in DIR against the config's agencies, as hubd would, and
       prints every error as file:line:col. Exit 0 when valid, 1 when not. Read-only.
+  deadletter list --admin HOST:PORT
+      Deliveries the hub gave up on: record, recipient, attempts, reason. Read-only.
+  deadletter show ID [--contents] --admin HOST:PORT
+      One dead letter's metadata and reason; the redacted record only with --contents
+      (personal data: the hub logs that it was shown). Read-only.
+  deadletter retry ID --admin HOST:PORT
+      Puts the delivery back at the end of its recipient's queue. Changes state.
+  deadletter drop ID --admin HOST:PORT
+      Gives the delivery up for good. Changes state.
+
+--admin is the hub's admin server (hubd logs it at start; --admin-file writes it). With
+--config instead, the config's admin.listen is used when it names a fixed port.
 )";
 
 struct Args {
   std::vector<std::string> positional;
   std::string config;
   std::string store;
+  std::string admin;
+  bool contents = false;
 };
 
 bool ParseArgs(int argc, char** argv, Args& args) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if ((arg == "--config" || arg == "--store") && i + 1 < argc) {
-      (arg == "--config" ? args.config : args.store) = argv[++i];
+    if ((arg == "--config" || arg == "--store" || arg == "--admin") && i + 1 < argc) {
+      (arg == "--config" ? args.config : arg == "--store" ? args.store : args.admin) = argv[++i];
+    } else if (arg == "--contents") {
+      args.contents = true;
     } else if (arg.starts_with("--")) {
       std::cerr << "hubctl: unknown option '" << arg << "'\n";
       return false;
@@ -68,6 +85,10 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
+  if (args.positional[0] == "deadletter" && !args.admin.empty()) {
+    return gallery::cli::RunDeadLetterCommand({args.positional.begin() + 1, args.positional.end()},
+                                              args.admin, args.contents, std::cout, std::cerr);
+  }
   if (args.config.empty()) {
     std::cerr << "hubctl: --config FILE is required\n" << kUsage;
     return 2;
@@ -88,6 +109,16 @@ int main(int argc, char** argv) {
     std::cout << args.positional[2] << ": " << (*rules)->rules().size() << " rules valid, hash "
               << (*rules)->content_hash() << "\n";
     return 0;
+  }
+
+  if (command == "deadletter") {
+    if (config->admin_listen.ends_with(":0")) {
+      std::cerr << "hubctl: the config's admin.listen picks a free port; give --admin HOST:PORT\n";
+      return 2;
+    }
+    return gallery::cli::RunDeadLetterCommand({args.positional.begin() + 1, args.positional.end()},
+                                              config->admin_listen, args.contents, std::cout,
+                                              std::cerr);
   }
 
   std::unique_ptr<gallery::store::SqliteStore> store;

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "hub/common/wire_codes.h"
+#include "hub/server/admin_api.h"
 
 namespace gallery::server {
 namespace {
@@ -39,9 +40,17 @@ Result<std::unique_ptr<HubServer>> HubServer::Create(config::HubConfig config,
   } catch (const zmq::error_t& e) {
     return Unavailable("cannot bind " + config.endpoint + ": " + e.what());
   }
-  return std::unique_ptr<HubServer>(new HubServer(std::move(config), std::move(rules),
+  const std::string admin_listen = config.admin_listen;
+  std::unique_ptr<HubServer> server(new HubServer(std::move(config), std::move(rules),
                                                   std::move(store), std::move(context),
                                                   std::move(socket)));
+  HubServer* hub = server.get();
+  auto admin = admin::AdminServer::Start(admin_listen, [hub](const admin::AdminRequest& request) {
+    return HandleAdminRequest(request, *hub->store_, hub->queues_);
+  });
+  if (!admin.ok()) return admin.status();
+  server->admin_ = std::move(admin).value();
+  return server;
 }
 
 HubServer::HubServer(config::HubConfig config, std::shared_ptr<const router::RuleSet> rules,
@@ -61,8 +70,9 @@ HubServer::HubServer(config::HubConfig config, std::shared_ptr<const router::Rul
 std::string HubServer::endpoint() const { return socket_.get(zmq::sockopt::last_endpoint); }
 
 Status HubServer::Run(const std::atomic<bool>& stop) {
-  spdlog::info("hub {} serving on {} with rule set {} ({} rules)", config_.hub_id, endpoint(),
-               rules_->content_hash().substr(0, 12), rules_->rules().size());
+  spdlog::info("hub {} serving on {} (admin http://{}) with rule set {} ({} rules)",
+               config_.hub_id, endpoint(), admin_->address(), rules_->content_hash().substr(0, 12),
+               rules_->rules().size());
   while (!stop.load()) {
     zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
     try {
@@ -94,8 +104,10 @@ Status HubServer::Run(const std::atomic<bool>& stop) {
       DropSession(routing_id, "connection closed");
     }
     CheckTimers();
+    admin_->RunPending();
   }
   CommitBatch();
+  socket_.set(zmq::sockopt::linger, 2000);
   spdlog::info("hub {} stopped", config_.hub_id);
   return OkStatus();
 }

@@ -11,6 +11,7 @@
 #include <zmq.hpp>
 
 #include "gallery/v1/wire.pb.h"
+#include "hub/admin/admin_server.h"
 #include "hub/config/hub_config.h"
 #include "hub/router/rule_set.h"
 #include "hub/server/delivery_queues.h"
@@ -31,8 +32,11 @@ class HubServer {
 
   // The endpoint actually bound, with the port resolved.
   std::string endpoint() const;
+  // The admin HTTP server's "host:port", with the port resolved.
+  const std::string& admin_address() const { return admin_->address(); }
 
-  // Serves until `stop` becomes true, then returns after journaling the batch in hand.
+  // Serves until `stop` becomes true, then drains: journals the batch in hand and gives
+  // its confirms up to two seconds to leave before the socket closes.
   // Returns a non-ok Status only when the hub cannot go on (the socket failed).
   Status Run(const std::atomic<bool>& stop);
 
@@ -61,6 +65,7 @@ class HubServer {
 
   std::unordered_map<std::string, Session> sessions_;            // by routing id
   DeliveryQueues queues_;
+  std::unique_ptr<admin::AdminServer> admin_;
   std::vector<PendingPublish> publishes_;
   std::vector<store::AckedDelivery> acks_;
   std::vector<std::string> closed_;  // routing ids found gone while sending

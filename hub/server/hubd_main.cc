@@ -19,11 +19,13 @@ std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop.store(true); }
 
 constexpr const char* kUsage = R"(usage: hubd --config FILE [--endpoint EP] [--store PATH] [--endpoint-file FILE]
+            [--admin-file FILE]
 
   --config FILE         hub configuration (YAML): agencies, endpoint, rules, store
   --endpoint EP         bind this endpoint instead of the config's, e.g. tcp://127.0.0.1:*
   --store PATH          use this store file instead of the config's
   --endpoint-file FILE  write the bound endpoint here once serving (for tests and scripts)
+  --admin-file FILE     write the admin server's host:port here once serving
 
 Stops cleanly on SIGTERM or SIGINT.
 )";
@@ -31,7 +33,7 @@ Stops cleanly on SIGTERM or SIGINT.
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string config_path, endpoint, store_path, endpoint_file;
+  std::string config_path, endpoint, store_path, endpoint_file, admin_file;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&](std::string& out) {
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
     else if (arg == "--endpoint") value(endpoint);
     else if (arg == "--store") value(store_path);
     else if (arg == "--endpoint-file") value(endpoint_file);
+    else if (arg == "--admin-file") value(admin_file);
     else if (arg == "--help" || arg == "-h") { std::cout << kUsage; return 0; }
     else { std::cerr << "hubd: unknown argument '" << arg << "'\n" << kUsage; return 2; }
   }
@@ -81,12 +84,16 @@ int main(int argc, char** argv) {
 
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
-  if (!endpoint_file.empty()) {
-    // Written whole under a temporary name, so a reader never sees half an endpoint.
-    const std::string tmp = endpoint_file + ".tmp";
-    std::ofstream(tmp) << (*server)->endpoint() << "\n";
-    std::rename(tmp.c_str(), endpoint_file.c_str());
-  }
+  // Written whole under a temporary name, so a reader never sees half an address. The
+  // admin file comes first: the endpoint file's appearance means both are there.
+  auto publish = [](const std::string& file, const std::string& value) {
+    if (file.empty()) return;
+    const std::string tmp = file + ".tmp";
+    std::ofstream(tmp) << value << "\n";
+    std::rename(tmp.c_str(), file.c_str());
+  };
+  publish(admin_file, (*server)->admin_address());
+  publish(endpoint_file, (*server)->endpoint());
   const gallery::Status status = (*server)->Run(g_stop);
   if (!status.ok()) {
     spdlog::critical("{}", status.ToString());

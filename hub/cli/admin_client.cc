@@ -1,0 +1,44 @@
+#include "hub/cli/admin_client.h"
+
+#include <chrono>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace gallery::cli {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+Result<AdminReply> CallAdmin(const std::string& address, const std::string& method,
+                             const std::string& target) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos) return InvalidArgument("admin address '" + address + "' must be host:port");
+  const std::string host = address.substr(0, colon);
+  const std::string port = address.substr(colon + 1);
+  try {
+    asio::io_context io;
+    asio::ip::tcp::resolver resolver(io);
+    beast::tcp_stream stream(io);
+    stream.expires_after(std::chrono::seconds(15));
+    stream.connect(resolver.resolve(host, port));
+    http::request<http::string_body> request{http::string_to_verb(method), target, 11};
+    request.set(http::field::host, host);
+    request.set(http::field::user_agent, "hubctl");
+    request.prepare_payload();
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    beast::error_code ignored;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    return AdminReply{static_cast<int>(response.result_int()), response.body()};
+  } catch (const std::exception& e) {
+    return Unavailable("cannot reach the hub's admin server at " + address + ": " + e.what());
+  }
+}
+
+}  // namespace gallery::cli

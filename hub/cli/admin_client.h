@@ -1,0 +1,20 @@
+// A client for hubd's admin HTTP API, for hubctl.
+#pragma once
+
+#include <string>
+
+#include "hub/common/result.h"
+
+namespace gallery::cli {
+
+struct AdminReply {
+  int status = 0;
+  std::string body;
+};
+
+// Sends one request to the admin server at `address` ("host:port") and returns its reply.
+// kUnavailable when the hub cannot be reached. Blocks up to 15 s.
+Result<AdminReply> CallAdmin(const std::string& address, const std::string& method,
+                             const std::string& target);
+
+}  // namespace gallery::cli

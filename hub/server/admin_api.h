@@ -1,0 +1,22 @@
+// The admin API's routes: health and dead letters. Runs on the hub thread.
+#pragma once
+
+#include "hub/admin/admin_server.h"
+#include "hub/server/delivery_queues.h"
+#include "hub/store/store.h"
+
+namespace gallery::server {
+
+// Routes (JSON in and out):
+//   GET  /healthz                          liveness; changes nothing
+//   GET  /admin/deadletters                every dead letter, metadata and reason; changes nothing
+//   GET  /admin/deadletters/ID[?contents=true]
+//                                          one dead letter; the redacted record only when
+//                                          asked for; changes nothing
+//   POST /admin/deadletters/ID/retry       puts the delivery back at the end of its
+//                                          recipient's queue; changes state
+//   POST /admin/deadletters/ID/drop        gives the delivery up for good; changes state
+admin::AdminResponse HandleAdminRequest(const admin::AdminRequest& request, store::Store& store,
+                                        DeliveryQueues& queues);
+
+}  // namespace gallery::server
