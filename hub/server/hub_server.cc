@@ -16,6 +16,7 @@ constexpr uint32_t kProtocolVersion = 1;
 constexpr int kMaxBatch = 2048;
 constexpr auto kTimerInterval = std::chrono::milliseconds(100);
 constexpr size_t kMaxHeldAcks = 1'000'000;
+constexpr auto kPurgeInterval = std::chrono::minutes(1);
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -247,6 +248,22 @@ void HubServer::CheckTimers() {
   for (const auto& routing_id : silent) DropSession(routing_id, "went silent");
 
   queues_.CheckTimers(now);
+  if (now >= next_purge_) PurgeExpiredPayloads(now);
+}
+
+void HubServer::PurgeExpiredPayloads(Clock::time_point now) {
+  next_purge_ = now + kPurgeInterval;
+  const int64_t window_us = int64_t{config_.retention_hours} * 3600 * 1'000'000;
+  auto purged = store_->PurgePayloads(NowMicros() - window_us);
+  if (!purged.ok()) {
+    spdlog::error("retention purge failed: {}", purged.status().ToString());
+    return;
+  }
+  payloads_purged_ += *purged;
+  if (*purged > 0) {
+    spdlog::info("retention: purged the payloads of {} records delivered over {} h ago ({} in all)",
+                 *purged, config_.retention_hours, payloads_purged_);
+  }
 }
 
 void HubServer::DropSession(const std::string& routing_id, const char* why) {

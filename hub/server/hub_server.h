@@ -50,6 +50,8 @@ class HubServer {
   void HandleAck(Session& session, const v1::Ack& ack);
   void CommitBatch();
   void CheckTimers();
+  // Retention: drops payloads delivered more than retention_hours ago.
+  void PurgeExpiredPayloads(Clock::time_point now);
   void DropSession(const std::string& routing_id, const char* why);
   void Reject(const std::string& routing_id, uint64_t sequence, const std::string& record_id,
               const Status& status);
@@ -70,6 +72,8 @@ class HubServer {
   std::vector<store::AckedDelivery> acks_;
   std::vector<std::string> closed_;  // routing ids found gone while sending
   Clock::time_point last_timer_check_;
+  Clock::time_point next_purge_;  // the first check purges at once
+  uint64_t payloads_purged_ = 0;
 };
 
 }  // namespace gallery::server
