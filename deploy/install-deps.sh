@@ -7,8 +7,9 @@ packages=(
   g++ cmake ninja-build pkg-config make
   libzmq3-dev cppzmq-dev libsodium-dev
   libprotobuf-dev protobuf-compiler
-  libboost-dev libboost-program-options-dev
+  libboost-dev libboost-program-options-dev nlohmann-json3-dev
   libyaml-cpp-dev libspdlog-dev libsqlite3-dev sqlite3
+  postgresql libpq-dev
   libgtest-dev libgmock-dev
   python3
 )

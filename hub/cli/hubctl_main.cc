@@ -7,7 +7,7 @@
 #include "hub/cli/disclosure_report.h"
 #include "hub/config/hub_config.h"
 #include "hub/router/rule_set.h"
-#include "hub/store/sqlite_store.h"
+#include "hub/store/store_factory.h"
 
 namespace {
 
@@ -62,9 +62,14 @@ bool ParseArgs(int argc, char** argv, Args& args) {
   return true;
 }
 
-int OpenStore(const Args& args, const gallery::config::HubConfig& config,
-              std::unique_ptr<gallery::store::SqliteStore>& store) {
-  auto opened = gallery::store::SqliteStore::Open(args.store.empty() ? config.store_path : args.store);
+int OpenHubStore(const Args& args, const gallery::config::HubConfig& config,
+                 std::unique_ptr<gallery::store::Store>& store) {
+  gallery::config::HubConfig target = config;
+  if (!args.store.empty()) {
+    target.store_backend = "sqlite";
+    target.store_path = args.store;
+  }
+  auto opened = gallery::store::OpenStore(target);
   if (!opened.ok()) {
     std::cerr << "hubctl: " << opened.status().ToString() << "\n";
     return 1;
@@ -121,9 +126,9 @@ int main(int argc, char** argv) {
                                               std::cerr);
   }
 
-  std::unique_ptr<gallery::store::SqliteStore> store;
+  std::unique_ptr<gallery::store::Store> store;
   if (command == "disclosures") {
-    if (int rc = OpenStore(args, *config, store); rc != 0) return rc;
+    if (int rc = OpenHubStore(args, *config, store); rc != 0) return rc;
     auto summaries = store->Summaries();
     if (!summaries.ok()) {
       std::cerr << "hubctl: " << summaries.status().ToString() << "\n";
@@ -135,7 +140,7 @@ int main(int argc, char** argv) {
                : 1;
   }
   if (command == "pending") {
-    if (int rc = OpenStore(args, *config, store); rc != 0) return rc;
+    if (int rc = OpenHubStore(args, *config, store); rc != 0) return rc;
     auto counts = store->PendingCounts();
     if (!counts.ok()) {
       std::cerr << "hubctl: " << counts.status().ToString() << "\n";

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <system_error>
 
+#include <arpa/inet.h>
+
 #include "hub/common/yaml_util.h"
 
 namespace gallery::config {
@@ -17,6 +19,11 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error"};
+constexpr std::string_view kStoreBackends[] = {"sqlite", "postgresql"};
+constexpr uint32_t kMinDeliveryAttempts = 1;
+constexpr uint32_t kMaxDeliveryAttempts = 1000;
+constexpr uint32_t kMaxRetentionHours = 87600;  // ten years
+constexpr uint32_t kMaxPort = 65535;
 
 std::string JoinNames(const auto& names) {
   std::string out;
@@ -58,16 +65,18 @@ class Parser {
     if (!root.IsMap()) {
       // An empty document has no position of its own; point at its start.
       errors_.Add(root.Mark().is_null() ? YAML::Mark() : root.Mark(),
-                  "expected a map with keys: hub, delivery, limits, agencies");
+                  "expected a map with keys: hub, delivery, limits, retention, admin, agencies");
       return InvalidArgument(errors_.Joined());
     }
-    CheckKeys(root, {"hub", "delivery", "limits", "agencies"}, errors_);
+    CheckKeys(root, {"hub", "delivery", "limits", "retention", "admin", "agencies"}, errors_);
     const YAML::Mark root_mark = root.Mark();
     if (auto hub = SubMap(root, "hub", /*required=*/true, root_mark)) {
       ParseHub(*hub, KeyMark(root, "hub").value_or(root_mark));
     }
     if (auto delivery = SubMap(root, "delivery", false, root_mark)) ParseDelivery(*delivery);
     if (auto limits = SubMap(root, "limits", false, root_mark)) ParseLimits(*limits);
+    if (auto retention = SubMap(root, "retention", false, root_mark)) ParseRetention(*retention);
+    if (auto admin = SubMap(root, "admin", false, root_mark)) ParseAdmin(*admin);
     ParseAgencies(root);
     if (!errors_.empty()) return InvalidArgument(errors_.Joined());
     return std::move(config_);
@@ -168,8 +177,7 @@ class Parser {
         errors_.Add(hub["endpoint"], "'endpoint' must be tcp://<host>:<port> or ipc://<path>");
       }
     }
-    if (auto store = String(hub, "store", true, "'hub'", mark))
-      config_.store_path = Resolve(*store);
+    ParseStore(hub, mark);
     if (auto rules = String(hub, "rules", true, "'hub'", mark)) config_.rules_dir = Resolve(*rules);
     if (auto level = String(hub, "log_level", false, "'hub'", mark)) {
       if (std::find(std::begin(kLogLevels), std::end(kLogLevels), *level) != std::end(kLogLevels)) {
@@ -180,9 +188,56 @@ class Parser {
     }
   }
 
+  // `hub.store`: a file path (the embedded SQLite store, as before backends could be chosen)
+  // or a map naming the backend and where its data lives.
+  void ParseStore(const YAML::Node& hub, const YAML::Mark& hub_mark) {
+    const YAML::Node store = hub["store"];
+    if (!store.IsMap()) {
+      if (store.IsDefined() && !store.IsNull() && !store.IsScalar()) {
+        errors_.Add(store, "'store' must be a file path or a map with keys: backend, path, dsn");
+        return;
+      }
+      if (auto path = String(hub, "store", true, "'hub'", hub_mark)) {
+        config_.store_path = Resolve(*path);
+      }
+      return;
+    }
+    CheckKeys(store, {"backend", "path", "dsn"}, errors_);
+    const YAML::Mark mark = KeyMark(hub, "store").value_or(store.Mark());
+    auto backend = String(store, "backend", true, "'store'", mark);
+    if (!backend) return;
+    if (std::find(std::begin(kStoreBackends), std::end(kStoreBackends), *backend) ==
+        std::end(kStoreBackends)) {
+      errors_.Add(store["backend"], "unknown store backend '" + *backend +
+                                        "' (expected one of: " + JoinNames(kStoreBackends) + ")");
+      return;
+    }
+    config_.store_backend = *backend;
+    // Each backend takes one location key; the other one is a mistake, not a fallback.
+    const std::string wanted = *backend == "sqlite" ? "path" : "dsn";
+    const std::string other = *backend == "sqlite" ? "dsn" : "path";
+    if (store[other].IsDefined()) {
+      errors_.Add(KeyMark(store, other).value_or(mark),
+                  "'" + other + "' does not apply to store backend '" + *backend + "' (use '" +
+                      wanted + "')");
+    }
+    auto where = String(store, wanted, true, "'store'", mark);
+    if (!where) return;
+    if (*backend == "sqlite") {
+      config_.store_path = Resolve(*where);
+    } else {
+      config_.store_dsn = *where;
+    }
+  }
+
   void ParseDelivery(const YAML::Node& delivery) {
-    CheckKeys(delivery, {"window", "heartbeat_interval_ms", "session_timeout_ms", "ack_timeout_ms"}, errors_);
+    CheckKeys(delivery,
+              {"window", "heartbeat_interval_ms", "session_timeout_ms", "ack_timeout_ms",
+               "max_attempts"},
+              errors_);
     Number(delivery, "window", kMinWindow, kMaxWindow, config_.window);
+    Number(delivery, "max_attempts", kMinDeliveryAttempts, kMaxDeliveryAttempts,
+           config_.max_delivery_attempts);
     const bool heartbeat_ok = CountErrors([&] {
       Number(delivery, "heartbeat_interval_ms", kMinHeartbeatMs, kMaxHeartbeatMs,
              config_.heartbeat_interval_ms);
@@ -205,6 +260,39 @@ class Parser {
   void ParseLimits(const YAML::Node& limits) {
     CheckKeys(limits, {"max_frame_bytes"}, errors_);
     Number(limits, "max_frame_bytes", kMinFrameBytes, kMaxFrameBytes, config_.max_frame_bytes);
+  }
+
+  void ParseRetention(const YAML::Node& retention) {
+    CheckKeys(retention, {"payload_hours"}, errors_);
+    Number(retention, "payload_hours", 0, kMaxRetentionHours, config_.retention_hours);
+  }
+
+  // `admin.listen`: "host:port", the host an IPv4 address or "localhost", port 0 for any.
+  void ParseAdmin(const YAML::Node& admin) {
+    CheckKeys(admin, {"listen"}, errors_);
+    auto listen = String(admin, "listen", false, "'admin'", admin.Mark());
+    if (!listen) return;
+    const size_t colon = listen->rfind(':');
+    const std::string host = listen->substr(0, colon == std::string::npos ? 0 : colon);
+    const std::string port =
+        colon == std::string::npos ? std::string() : listen->substr(colon + 1);
+    in_addr address;
+    const bool host_ok =
+        host == "localhost" || (!host.empty() && inet_pton(AF_INET, host.c_str(), &address) == 1);
+    const bool port_digits = !port.empty() && port.size() <= 5 &&
+                             std::all_of(port.begin(), port.end(),
+                                         [](char c) { return c >= '0' && c <= '9'; });
+    if (!host_ok || !port_digits) {
+      errors_.Add(admin["listen"], "'listen' must be <host>:<port> with an IPv4 address or "
+                                   "'localhost' as host (got '" + *listen + "')");
+      return;
+    }
+    if (std::stoul(port) > kMaxPort) {
+      errors_.Add(admin["listen"], "'listen' port must be between 0 and " +
+                                       std::to_string(kMaxPort) + " (got " + port + ")");
+      return;
+    }
+    config_.admin_listen = *listen;
   }
 
   void ParseAgencies(const YAML::Node& root) {

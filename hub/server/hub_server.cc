@@ -66,7 +66,8 @@ HubServer::HubServer(config::HubConfig config, std::shared_ptr<const router::Rul
               [this](const std::string& routing_id, const std::string& bytes) {
                 return SendBytes(routing_id, bytes);
               }),
-      last_timer_check_(Clock::now()) {}
+      last_timer_check_(Clock::now()),
+      next_purge_(Clock::now() + kPurgeInterval) {}
 
 std::string HubServer::endpoint() const { return socket_.get(zmq::sockopt::last_endpoint); }
 

@@ -72,7 +72,8 @@ class HubServer {
   std::vector<store::AckedDelivery> acks_;
   std::vector<std::string> closed_;  // routing ids found gone while sending
   Clock::time_point last_timer_check_;
-  Clock::time_point next_purge_;  // the first check purges at once
+  // The first purge waits one interval, so that a restart serves its backlog first.
+  Clock::time_point next_purge_;
   uint64_t payloads_purged_ = 0;
 };
 

@@ -10,7 +10,7 @@
 #include "hub/config/hub_config.h"
 #include "hub/router/rule_set.h"
 #include "hub/server/hub_server.h"
-#include "hub/store/sqlite_store.h"
+#include "hub/store/store_factory.h"
 
 namespace {
 
@@ -23,7 +23,7 @@ constexpr const char* kUsage = R"(usage: hubd --config FILE [--endpoint EP] [--s
 
   --config FILE         hub configuration (YAML): agencies, endpoint, rules, store
   --endpoint EP         bind this endpoint instead of the config's, e.g. tcp://127.0.0.1:*
-  --store PATH          use this store file instead of the config's
+  --store PATH          use this embedded (SQLite) store file instead of the config's store
   --endpoint-file FILE  write the bound endpoint here once serving (for tests and scripts)
   --admin-file FILE     write the admin server's host:port here once serving
 
@@ -62,7 +62,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!endpoint.empty()) config->endpoint = endpoint;
-  if (!store_path.empty()) config->store_path = store_path;
+  if (!store_path.empty()) {
+    config->store_backend = "sqlite";
+    config->store_path = store_path;
+  }
   spdlog::set_level(spdlog::level::from_str(config->log_level));
 
   auto rules = gallery::router::RuleSet::LoadDirectory(config->rules_dir, config->agencies);
@@ -70,7 +73,7 @@ int main(int argc, char** argv) {
     std::cerr << rules.status().message() << "\n";
     return 2;
   }
-  auto store = gallery::store::SqliteStore::Open(config->store_path);
+  auto store = gallery::store::OpenStore(*config);
   if (!store.ok()) {
     spdlog::critical("{}", store.status().ToString());
     return 1;

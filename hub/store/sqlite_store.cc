@@ -2,8 +2,12 @@
 
 #include <chrono>
 #include <map>
-#include <unordered_map>
 #include <sstream>
+#include <unordered_map>
+
+#include <spdlog/spdlog.h>
+
+#include "hub/store/sqlite_wal_check.h"
 
 namespace gallery::store {
 namespace {
@@ -73,6 +77,15 @@ std::vector<std::string> SplitLines(const std::string& text) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  // Crash recovery keeps every committed transaction, so every confirmed record; what
+  // follows the last commit (a batch that was never confirmed) is dropped, and said so.
+  auto tail = InspectWal(path + "-wal");
+  if (!tail.ok()) return tail.status();
+  if (tail->dropped_bytes > 0) {
+    spdlog::warn("store {}: recovery drops {} bytes ({} frames) written after the last commit; "
+                 "no confirmed record was in them",
+                 path, tail->dropped_bytes, tail->dropped_frames);
+  }
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

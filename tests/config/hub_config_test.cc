@@ -101,6 +101,100 @@ agencies:
   EXPECT_EQ(config->session_timeout_ms, 5000u);
   EXPECT_EQ(config->ack_timeout_ms, 30000u);
   EXPECT_EQ(config->max_frame_bytes, 1u << 20);
+  EXPECT_EQ(config->store_backend, "sqlite");
+  EXPECT_EQ(config->store_dsn, "");
+  EXPECT_EQ(config->max_delivery_attempts, 10u);
+  EXPECT_EQ(config->retention_hours, 168u);
+  EXPECT_EQ(config->admin_listen, "127.0.0.1:0");
+}
+
+TEST(HubConfigTest, StoreMayBeAMapNamingTheBackend) {
+  auto sqlite = Parse(With("  store: state/hub.db", "  store: {backend: sqlite, path: state/hub.db}"));
+  ASSERT_TRUE(sqlite.ok()) << sqlite.status().ToString();
+  EXPECT_EQ(sqlite->store_backend, "sqlite");
+  EXPECT_EQ(sqlite->store_path, "/srv/gallery/deploy/demo/state/hub.db");
+  EXPECT_EQ(sqlite->store_dsn, "");
+
+  auto postgres = Parse(With("  store: state/hub.db",
+                             "  store:\n    backend: postgresql\n"
+                             "    dsn: \"host=127.0.0.1 port=5433 dbname=gallery user=gallery\""));
+  ASSERT_TRUE(postgres.ok()) << postgres.status().ToString();
+  EXPECT_EQ(postgres->store_backend, "postgresql");
+  EXPECT_EQ(postgres->store_dsn, "host=127.0.0.1 port=5433 dbname=gallery user=gallery");
+  EXPECT_EQ(postgres->store_path, "");
+
+  auto plain = Parse(kGood);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->store_backend, "sqlite");
+}
+
+TEST(HubConfigTest, StoreMapErrorsArePositioned) {
+  const auto store = [](std::string_view value) {
+    return ErrorOf(With("  store: state/hub.db", std::string("  store: ") + std::string(value)));
+  };
+  EXPECT_EQ(store("{backend: sqlite, path: a.db, mode: wal}"),
+            "hub.yaml:4:40: unknown key 'mode' (expected: backend, path, dsn)");
+  EXPECT_EQ(store("{backend: mysql, dsn: x}"),
+            "hub.yaml:4:20: unknown store backend 'mysql' (expected one of: sqlite, postgresql)");
+  EXPECT_EQ(store("{backend: postgresql}"), "hub.yaml:4:3: 'store' is missing required key 'dsn'");
+  EXPECT_EQ(store("{backend: sqlite}"), "hub.yaml:4:3: 'store' is missing required key 'path'");
+  EXPECT_EQ(store("{path: a.db}"), "hub.yaml:4:3: 'store' is missing required key 'backend'");
+  EXPECT_EQ(store("{backend: postgresql, dsn: \"\"}"),
+            "hub.yaml:4:32: 'dsn' must not be empty");
+  EXPECT_EQ(store("{backend: sqlite, path: a.db, dsn: \"host=db\"}"),
+            "hub.yaml:4:40: 'dsn' does not apply to store backend 'sqlite' (use 'path')");
+  EXPECT_EQ(store("{backend: postgresql, path: a.db, dsn: \"host=db\"}"),
+            "hub.yaml:4:32: 'path' does not apply to store backend 'postgresql' (use 'dsn')");
+  EXPECT_EQ(store("[a.db]"),
+            "hub.yaml:4:10: 'store' must be a file path or a map with keys: backend, path, dsn");
+}
+
+TEST(HubConfigTest, MaxDeliveryAttemptsIsParsedAndRangeChecked) {
+  auto config = Parse(With("  window: 500", "  window: 500\n  max_attempts: 3"));
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->max_delivery_attempts, 3u);
+  EXPECT_EQ(ErrorOf(With("  window: 500", "  window: 500\n  max_attempts: 0")),
+            "hub.yaml:9:17: 'max_attempts' must be between 1 and 1000 (got 0)");
+  EXPECT_EQ(ErrorOf(With("  window: 500", "  window: 500\n  max_attempts: 1001")),
+            "hub.yaml:9:17: 'max_attempts' must be between 1 and 1000 (got 1001)");
+  EXPECT_TRUE(Parse(With("  window: 500", "  window: 500\n  max_attempts: 1000")).ok());
+}
+
+TEST(HubConfigTest, RetentionIsParsedAndRangeChecked) {
+  auto config = Parse(std::string(kGood) + "retention:\n  payload_hours: 24\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->retention_hours, 24u);
+  auto zero = Parse(std::string(kGood) + "retention:\n  payload_hours: 0\n");
+  ASSERT_TRUE(zero.ok());
+  EXPECT_EQ(zero->retention_hours, 0u);
+  EXPECT_TRUE(Parse(std::string(kGood) + "retention:\n  payload_hours: 87600\n").ok());
+  EXPECT_EQ(ErrorOf(std::string(kGood) + "retention:\n  payload_hours: 87601\n"),
+            "hub.yaml:23:18: 'payload_hours' must be between 0 and 87600 (got 87601)");
+  EXPECT_EQ(ErrorOf(std::string(kGood) + "retention:\n  payload_days: 7\n"),
+            "hub.yaml:23:3: unknown key 'payload_days' (expected: payload_hours)");
+  EXPECT_EQ(ErrorOf(std::string(kGood) + "retention: 7\n"),
+            "hub.yaml:22:12: 'retention' must be a map");
+}
+
+TEST(HubConfigTest, AdminListenIsAnIpv4OrLocalhostAndAPort) {
+  const auto admin = [](std::string_view listen) {
+    return std::string(kGood) + "admin:\n  listen: \"" + std::string(listen) + "\"\n";
+  };
+  for (std::string_view good : {"0.0.0.0:8080", "localhost:0", "127.0.0.1:65535"}) {
+    auto config = Parse(admin(good));
+    ASSERT_TRUE(config.ok()) << good << ": " << config.status().ToString();
+    EXPECT_EQ(config->admin_listen, good);
+  }
+  for (std::string_view bad : {"example.org:80", "127.0.0.1", "256.1.1.1:80", ":80",
+                               "127.0.0.1:-1", "[::1]:80", "127.0.0.1:", "127.0.0.1:8o"}) {
+    EXPECT_EQ(ErrorOf(admin(bad)),
+              "hub.yaml:23:11: 'listen' must be <host>:<port> with an IPv4 address or "
+              "'localhost' as host (got '" + std::string(bad) + "')");
+  }
+  EXPECT_EQ(ErrorOf(admin("127.0.0.1:65536")),
+            "hub.yaml:23:11: 'listen' port must be between 0 and 65535 (got 65536)");
+  EXPECT_EQ(ErrorOf(std::string(kGood) + "admin:\n  port: 80\n"),
+            "hub.yaml:23:3: unknown key 'port' (expected: listen)");
 }
 
 TEST(HubConfigTest, FindAgencyReturnsTheAgencyOrNull) {
@@ -119,7 +213,8 @@ TEST(HubConfigTest, UnknownKeysAreRejectedWithPositionAndExpectedKeys) {
   EXPECT_EQ(ErrorOf(With("    ods: A81001", "    ods: A81001\n    odss: A81009")),
             "hub.yaml:19:5: unknown key 'odss' (expected: id, name, kind, ods)");
   EXPECT_EQ(ErrorOf(std::string(kGood) + "metrics: {}\n"),
-            "hub.yaml:22:1: unknown key 'metrics' (expected: hub, delivery, limits, agencies)");
+            "hub.yaml:22:1: unknown key 'metrics' (expected: hub, delivery, limits, retention, "
+            "admin, agencies)");
 }
 
 TEST(HubConfigTest, MissingRequiredKeysAreNamedWhereTheirMapStarts) {
@@ -242,9 +337,12 @@ TEST(HubConfigTest, ReportsEveryErrorNotJustTheFirst) {
 TEST(HubConfigTest, SyntaxErrorsAndEmptyDocumentsHavePositions) {
   EXPECT_THAT(ErrorOf("hub:\n  id: [unclosed\n"), HasSubstr("hub.yaml:"));
   EXPECT_THAT(ErrorOf("hub:\n  id: [unclosed\n"), Not(HasSubstr("hub.yaml: ")));
-  EXPECT_EQ(ErrorOf(""), "hub.yaml:1:1: expected a map with keys: hub, delivery, limits, agencies");
+  EXPECT_EQ(ErrorOf(""),
+            "hub.yaml:1:1: expected a map with keys: hub, delivery, limits, retention, admin, "
+            "agencies");
   EXPECT_EQ(ErrorOf("- a\n"),
-            "hub.yaml:1:1: expected a map with keys: hub, delivery, limits, agencies");
+            "hub.yaml:1:1: expected a map with keys: hub, delivery, limits, retention, admin, "
+            "agencies");
 }
 
 class HubConfigFileTest : public ::testing::Test {

@@ -14,9 +14,12 @@ namespace gallery::testing {
 // failing test never leaves a server behind.
 class ChildProcess {
  public:
-  // Starts `argv[0]` with `argv`, stdout and stderr appended to `log_path`. Aborts the test
-  // binary if the program cannot be started (a broken build, not a test outcome).
-  ChildProcess(std::vector<std::string> argv, const std::string& log_path);
+  // Starts `argv[0]` with `argv`, stdout and stderr appended to `log_path`, in this
+  // process's environment plus `extra_env` ("NAME=value" entries, which take precedence).
+  // Aborts the test binary if the program cannot be started (a broken build, not a test
+  // outcome).
+  ChildProcess(std::vector<std::string> argv, const std::string& log_path,
+               const std::vector<std::string>& extra_env = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -36,7 +39,9 @@ class ChildProcess {
   int exit_code_ = -1;
 };
 
-// Polls `condition` every 20 ms until it is true or `timeout` passes.
-bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+// Polls `condition` every `interval` until it is true or `timeout` passes. Use a longer
+// interval for conditions that are costly to evaluate (reading a store or a large log).
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
+             std::chrono::milliseconds interval = std::chrono::milliseconds(20));
 
 }  // namespace gallery::testing

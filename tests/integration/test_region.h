@@ -15,8 +15,10 @@ namespace gallery::testing {
 
 class TestRegion {
  public:
-  // `agencies_yaml` is the config's agencies list; `rules_yaml` one rule file.
-  TestRegion(const std::string& name, const std::string& agencies_yaml, const std::string& rules_yaml);
+  // `agencies_yaml` is the config's agencies list; `rules_yaml` one rule file. The store
+  // lives in the region's folder, or in `store_dir` when given (e.g. a small tmpfs).
+  TestRegion(const std::string& name, const std::string& agencies_yaml, const std::string& rules_yaml,
+             const std::filesystem::path& store_dir = {});
   ~TestRegion();
 
   // Starts hubd on `endpoint` (default: a free loopback port) and waits until it serves.
@@ -25,9 +27,22 @@ class TestRegion {
   ChildProcess& hub() { return *hub_; }
   // Kills hubd with `signal` and waits for it to go.
   int StopHub(int signal);
+  // Extra environment ("NAME=value") for the hubd processes started from now on.
+  void set_hub_environment(std::vector<std::string> env) { hub_env_ = std::move(env); }
+  // Everything every hubd of this region has logged so far (they all append to one file).
+  std::string HubLog() const;
 
   void StartSink(const std::string& agency);
+  ChildProcess& sink(const std::string& agency) { return *sinks_.at(agency); }
+  // Stops the agency's sink with `signal`; returns its exit code (see ChildProcess::Stop).
+  int StopSink(const std::string& agency, int signal);
   void StopSinks();
+  // The record id of every Deliver frame the agency's sinks have taken, in arrival order,
+  // redeliveries included (read from their debug log). The inbox keeps one line per record
+  // id, so only this shows copies.
+  std::vector<std::string> SinkReceived(const std::string& agency) const;
+  // Everything the agency's sinks have logged so far.
+  std::string SinkLog(const std::string& agency) const;
 
   // Every delivery in the agency's inbox, in file order.
   std::vector<v1::Deliver> Inbox(const std::string& agency) const;
@@ -35,16 +50,21 @@ class TestRegion {
   uint64_t PendingDeliveries(const std::string& agency = "") const;
   // Records journaled in the hub's store.
   size_t JournaledRecords() const;
+  // For each recipient, the record id of each of its journaled deliveries, in journal
+  // order. A record id twice for one recipient is a record queued twice as if new.
+  std::map<std::string, std::vector<std::string>> JournaledDeliveries() const;
 
   const std::filesystem::path& dir() const { return dir_; }
   const std::string& endpoint() const { return endpoint_; }
   std::string config_path() const { return (dir_ / "hub.yaml").string(); }
-  std::string store_path() const { return (dir_ / "hub.db").string(); }
+  std::string store_path() const { return store_path_.string(); }
   // A built binary, e.g. "hubd".
   static std::string Binary(const std::string& name);
 
  private:
   std::filesystem::path dir_;
+  std::filesystem::path store_path_;
+  std::vector<std::string> hub_env_;
   std::string endpoint_;
   std::unique_ptr<ChildProcess> hub_;
   std::map<std::string, std::unique_ptr<ChildProcess>> sinks_;

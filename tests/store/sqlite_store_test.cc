@@ -9,8 +9,6 @@
 namespace gallery::store {
 namespace {
 
-using ::testing::ElementsAre;
-
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -48,103 +46,26 @@ class SqliteStoreTest : public ::testing::Test {
   std::string path_;
 };
 
-TEST_F(SqliteStoreTest, CommittedRecordsAreQueuedPerRecipientInJournalOrder) {
-  auto store = OpenStore();
-  std::vector<NewRecord> batch = {Record("r1", {"gp-riverside", "dn-central"}),
-                                  Record("r2", {"dn-central"})};
-  ASSERT_TRUE(store->Commit(batch, {}, "hash").ok());
+// The contract every backend keeps is tested in store_conformance_test.cc; here, what is
+// particular to SQLite.
 
-  auto dn = store->Pending("dn-central", 0, 10);
-  ASSERT_TRUE(dn.ok());
-  ASSERT_EQ(dn->size(), 2u);
-  EXPECT_LT((*dn)[0].delivery_id, (*dn)[1].delivery_id);
-  EXPECT_EQ((*dn)[0].payload, "to dn-central");
-  EXPECT_THAT((*dn)[0].rule_ids, ElementsAre("sap-rule"));
-
-  auto after_first = store->Pending("dn-central", (*dn)[0].delivery_id, 10);
-  ASSERT_TRUE(after_first.ok());
-  EXPECT_EQ(after_first->size(), 1u);
-}
-
-TEST_F(SqliteStoreTest, DeliveryIdsCountPerRecipientAndSurviveReopening) {
+TEST_F(SqliteStoreTest, IdenticalRedactionsOfOneRecordAreStoredOnce) {
   {
     auto store = OpenStore();
-    std::vector<NewRecord> batch = {Record("r1", {"gp-riverside"}), Record("r2", {"dn-central"}),
-                                    Record("r3", {"dn-central", "gp-riverside"})};
+    NewRecord record = Record("r1", {"dn-central", "gp-riverside", "gp-hillview"});
+    record.deliveries[0].payload = "shared";
+    record.deliveries[1].payload = "different";
+    record.deliveries[2].payload = "shared";
+    std::vector<NewRecord> batch = {record, Record("r2", {"dn-central"})};
     ASSERT_TRUE(store->Commit(batch, {}, "hash").ok());
   }
-  auto store = OpenStore();
-  std::vector<NewRecord> more = {Record("r4", {"dn-central"})};
-  ASSERT_TRUE(store->Commit(more, {}, "hash").ok());
-  // A recipient's ids say nothing about how much other agencies exchanged.
-  auto dn = store->Pending("dn-central", 0, 10);
-  ASSERT_TRUE(dn.ok());
-  ASSERT_EQ(dn->size(), 3u);
-  EXPECT_EQ((*dn)[0].delivery_id, 1u);
-  EXPECT_EQ((*dn)[1].delivery_id, 2u);
-  EXPECT_EQ((*dn)[2].delivery_id, 3u);
-  EXPECT_EQ((*dn)[2].record_id, "r4");
-  auto gp = store->Pending("gp-riverside", 0, 10);
-  ASSERT_TRUE(gp.ok());
-  ASSERT_EQ(gp->size(), 2u);
-  EXPECT_EQ((*gp)[1].delivery_id, 2u);
-  EXPECT_EQ((*gp)[1].record_id, "r3");
-}
-
-TEST_F(SqliteStoreTest, AckedDeliveriesAreNoLongerPending) {
-  auto store = OpenStore();
-  std::vector<NewRecord> batch = {Record("r1", {"dn-central"}), Record("r2", {"dn-central"})};
-  ASSERT_TRUE(store->Commit(batch, {}, "hash").ok());
-  auto pending = store->Pending("dn-central", 0, 10);
-  ASSERT_TRUE(pending.ok());
-  std::vector<AckedDelivery> acks = {{"dn-central", (*pending)[0].delivery_id}};
-  ASSERT_TRUE(store->Commit({}, acks, "hash").ok());
-
-  auto left = store->Pending("dn-central", 0, 10);
-  ASSERT_TRUE(left.ok());
-  ASSERT_EQ(left->size(), 1u);
-  EXPECT_EQ((*left)[0].delivery_id, (*pending)[1].delivery_id);
-  auto counts = store->PendingCounts();
-  ASSERT_TRUE(counts.ok());
-  EXPECT_THAT(*counts, ElementsAre(std::pair<std::string, uint64_t>("dn-central", 1)));
-}
-
-TEST_F(SqliteStoreTest, SameRecordIdIsStoredAndQueuedOnce) {
-  auto store = OpenStore();
-  std::vector<NewRecord> first = {Record("r1", {"dn-central"})};
-  ASSERT_TRUE(store->Commit(first, {}, "hash").ok());
-  ASSERT_TRUE(store->Commit(first, {}, "hash").ok());
-
-  std::vector<std::string> ids = {"r1", "r2"};
-  auto existing = store->FindExisting(ids);
-  ASSERT_TRUE(existing.ok());
-  EXPECT_THAT(*existing, ElementsAre("r1"));
-  auto pending = store->Pending("dn-central", 0, 10);
-  ASSERT_TRUE(pending.ok());
-  EXPECT_EQ(pending->size(), 1u);
-}
-
-TEST_F(SqliteStoreTest, CommittedRecordsSurviveReopening) {
-  {
-    auto store = OpenStore();
-    std::vector<NewRecord> batch = {Record("r1", {"gp-riverside"})};
-    ASSERT_TRUE(store->Commit(batch, {}, "hash").ok());
-  }
-  auto store = OpenStore();
-  auto pending = store->Pending("gp-riverside", 0, 10);
-  ASSERT_TRUE(pending.ok());
-  EXPECT_EQ(pending->size(), 1u);
-  auto summaries = store->Summaries();
-  ASSERT_TRUE(summaries.ok());
-  ASSERT_EQ(summaries->size(), 1u);
-  const RecordSummary& summary = (*summaries)[0];
-  EXPECT_EQ(summary.record_id, "r1");
-  EXPECT_EQ(summary.registered_gp_ods, "A81001");
-  ASSERT_EQ(summary.disclosures.size(), 1u);
-  EXPECT_THAT(summary.disclosures[0].withheld, ElementsAre("Finances/Income"));
-  EXPECT_FALSE(summary.disclosures[0].acked);
-  ASSERT_EQ(summary.withholdings.size(), 1u);
-  EXPECT_EQ(summary.withholdings[0].agency, "housing-homesafe");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  Statement count(db, "SELECT count(*) FROM payloads");
+  ASSERT_EQ(count.Step(), SQLITE_ROW);
+  EXPECT_EQ(count.ColumnInt(0), 3);  // r1: shared + different; r2: one
+  count = Statement();
+  sqlite3_close(db);
 }
 
 TEST(SqliteErrorTest, DiskTroubleIsRetryableAndCorruptionIsDataLoss) {

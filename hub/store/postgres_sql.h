@@ -1,0 +1,40 @@
+// The SQL of PostgresStore: its tables, in one schema, and its prepared statements.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace gallery::store::pg {
+
+// Bumped when the tables change shape; a schema holding another format is refused.
+inline constexpr std::string_view kFormat = "gallery-store-1";
+
+// The prepared statements, named "g<value>" on each connection.
+enum Stmt : int {
+  kFindExisting,
+  kInsertRecords,
+  kBumpCounters,
+  kInsertRouted,
+  kAckDeliveries,
+  kPending,
+  kPendingCounts,
+  kSummaryRecords,
+  kSummaryDeliveries,
+  kSummaryWithholdings,
+  kDeadLetter,
+  kListDeadLetters,
+  kGetDeadLetter,
+  kRetryDeadLetter,
+  kDropDeadLetter,
+  kPurge,
+  kStmtCount
+};
+
+// Creates the schema `quoted_schema` (an SQL identifier, quoted) and its tables when absent,
+// and records kFormat in its `meta` table. Several statements; run in one transaction.
+std::string SchemaSql(std::string_view quoted_schema);
+
+// The text of `stmt` for tables in `quoted_schema`.
+std::string StatementSql(Stmt stmt, std::string_view quoted_schema);
+
+}  // namespace gallery::store::pg

@@ -1,0 +1,398 @@
+#include "hub/store/postgres_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace gallery::store {
+namespace {
+
+using pg::ArrayParam;
+using pg::Params;
+using pg::Stmt;
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool IsSchemaName(std::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool ok = (c >= 'a' && c <= 'z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// libpq prints server notices ("relation already exists, skipping") to stderr by default.
+void IgnoreNotice(void*, const char*) {}
+
+}  // namespace
+
+PostgresStore::PostgresStore(PostgresOptions options)
+    : options_(std::move(options)), schema_(pg::QuoteIdentifier(options_.schema)) {}
+
+PostgresStore::~PostgresStore() { Disconnect(); }
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions& options) {
+  if (!IsSchemaName(options.schema)) {
+    return InvalidArgument("postgresql schema '" + options.schema +
+                           "' must match [a-z_][a-z0-9_]* (at most 63 characters)");
+  }
+  char* error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(options.dsn.c_str(), &error);
+  if (parsed == nullptr) {
+    std::string message = error != nullptr ? error : "out of memory";
+    PQfreemem(error);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    return InvalidArgument("postgresql dsn: " + message);
+  }
+  PQconninfoFree(parsed);
+  std::unique_ptr<PostgresStore> store(new PostgresStore(options));
+  GALLERY_RETURN_IF_ERROR(store->Connect());
+  GALLERY_RETURN_IF_ERROR(store->CreateSchema());
+  GALLERY_RETURN_IF_ERROR(store->PrepareAll());
+  return store;
+}
+
+int PostgresStore::BackendPid() const { return conn_ != nullptr ? PQbackendPID(conn_) : 0; }
+
+Status PostgresStore::Connect() {
+  Disconnect();
+  // Defaults first: settings in the DSN (expanded in place of dbname) override them. The
+  // keepalive and user timeout make a vanished server an error within a minute, not a hang.
+  const char* keys[] = {
+      "connect_timeout",  "application_name", "keepalives_idle", "keepalives_interval",
+      "keepalives_count", "tcp_user_timeout", "dbname",          nullptr};
+  const char* values[] = {"10",    "gallery-hub",        "30",   "10", "3",
+                          "60000", options_.dsn.c_str(), nullptr};
+  conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (conn_ == nullptr) return Unavailable("postgresql: out of memory connecting");
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    Status status = pg::PgError(conn_, nullptr, "cannot connect to postgresql");
+    Disconnect();
+    return status;
+  }
+  PQsetNoticeProcessor(conn_, IgnoreNotice, nullptr);
+  // A commit returns only once its WAL is flushed on the server, whatever the server's
+  // default; an interrupted statement is not left holding locks for long.
+  return Exec(
+      "SET synchronous_commit = on; SET client_min_messages = warning;"
+      " SET idle_in_transaction_session_timeout = '5min'",
+      "configuring the postgresql session");
+}
+
+void PostgresStore::Disconnect() {
+  if (conn_ != nullptr) PQfinish(conn_);
+  conn_ = nullptr;
+  broken_ = false;
+}
+
+Status PostgresStore::CreateSchema() {
+  // The advisory lock keeps two hubs opening one empty schema from racing on CREATE.
+  const std::string sql = "BEGIN; SELECT pg_advisory_xact_lock(hashtext('gallery-store:' || " +
+                          std::string("'") + options_.schema + "'));" + pg::SchemaSql(schema_) +
+                          "COMMIT;";
+  GALLERY_RETURN_IF_ERROR(Exec(sql, "creating the store schema " + options_.schema));
+  pg::ResultPtr format(
+      PQexecParams(conn_, ("SELECT value FROM " + schema_ + ".meta WHERE key = 'format'").c_str(),
+                   0, nullptr, nullptr, nullptr, nullptr, 1));
+  if (PQresultStatus(format.get()) != PGRES_TUPLES_OK) {
+    return pg::PgError(conn_, format.get(), "reading the store format");
+  }
+  const std::string found = PQntuples(format.get()) == 1 ? pg::GetBytes(format.get(), 0, 0) : "";
+  if (found != pg::kFormat) {
+    return FailedPrecondition("postgresql schema " + options_.schema + " holds store format '" +
+                              found + "', not '" + std::string(pg::kFormat) + "'");
+  }
+  return OkStatus();
+}
+
+Status PostgresStore::PrepareAll() {
+  for (int i = 0; i < pg::kStmtCount; ++i) {
+    const std::string name = "g" + std::to_string(i);
+    pg::ResultPtr result(PQprepare(
+        conn_, name.c_str(), pg::StatementSql(static_cast<Stmt>(i), schema_).c_str(), 0, nullptr));
+    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+      return pg::PgError(conn_, result.get(), "preparing store statement " + name);
+    }
+  }
+  return OkStatus();
+}
+
+Status PostgresStore::Ready() {
+  if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK && !broken_) {
+    // Notice a server that went away while the connection was idle (restart, terminated
+    // backend): read what it sent, let libpq parse it, read again to see the end of file.
+    bool alive = true;
+    for (int i = 0; i < 2 && alive; ++i) {
+      alive = PQconsumeInput(conn_) == 1 && PQstatus(conn_) == CONNECTION_OK;
+      if (alive) (void)PQisBusy(conn_);
+    }
+    if (alive && PQtransactionStatus(conn_) == PQTRANS_IDLE) return OkStatus();
+  }
+  GALLERY_RETURN_IF_ERROR(Connect());
+  return PrepareAll();
+}
+
+Status PostgresStore::Exec(std::string_view sql, std::string_view what) {
+  pg::ResultPtr result(PQexec(conn_, std::string(sql).c_str()));
+  const ExecStatusType status = PQresultStatus(result.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    return pg::PgError(conn_, result.get(), what);
+  }
+  return OkStatus();
+}
+
+Result<pg::ResultPtr> PostgresStore::Run(Stmt stmt, const Params& params, ExecStatusType expect,
+                                         std::string_view what) {
+  const std::string name = "g" + std::to_string(static_cast<int>(stmt));
+  pg::ResultPtr result(PQexecPrepared(conn_, name.c_str(), params.count(), params.values(),
+                                      params.lengths(), params.formats(), /*resultFormat=*/1));
+  if (PQresultStatus(result.get()) != expect) return pg::PgError(conn_, result.get(), what);
+  return result;
+}
+
+Result<std::vector<pg::ResultPtr>> PostgresStore::RunPipelined(const std::vector<Call>& calls) {
+  // Trouble with the pipeline itself (not a statement's error) leaves the connection in no
+  // known state: it is dropped, and the call is worth retrying.
+  auto broken = [&](std::string_view what) {
+    Status status = pg::PgError(conn_, nullptr, what);
+    broken_ = true;
+    return Status(Code::kUnavailable, status.message());
+  };
+  if (PQenterPipelineMode(conn_) != 1) return broken("starting a pipeline");
+  for (const Call& call : calls) {
+    const std::string name = "g" + std::to_string(static_cast<int>(call.stmt));
+    const int sent = call.sql != nullptr
+                         ? PQsendQueryParams(conn_, call.sql, 0, nullptr, nullptr, nullptr, nullptr,
+                                             /*resultFormat=*/1)
+                         : PQsendQueryPrepared(conn_, name.c_str(), call.params->count(),
+                                               call.params->values(), call.params->lengths(),
+                                               call.params->formats(), /*resultFormat=*/1);
+    if (sent != 1) return broken(call.what);
+  }
+  if (PQpipelineSync(conn_) != 1) return broken("sending a pipeline");
+  // Each call's result is followed by a null. After a failed call the server skips the
+  // rest (PGRES_PIPELINE_ABORTED); the sync's result ends the pipeline.
+  Status failed;
+  std::vector<pg::ResultPtr> results;
+  for (const Call& call : calls) {
+    pg::ResultPtr result(PQgetResult(conn_));
+    if (result == nullptr) return broken(call.what);
+    if (failed.ok() && PQresultStatus(result.get()) != call.expect) {
+      failed = pg::PgError(conn_, result.get(), call.what);
+    }
+    if (pg::ResultPtr extra(PQgetResult(conn_)); extra != nullptr) return broken(call.what);
+    results.push_back(std::move(result));
+  }
+  pg::ResultPtr sync(PQgetResult(conn_));
+  if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC || PQexitPipelineMode(conn_) != 1) {
+    return broken("ending a pipeline");
+  }
+  if (!failed.ok()) return failed;
+  return results;
+}
+
+Result<std::vector<std::string>> PostgresStore::FindExisting(
+    std::span<const std::string> record_ids) {
+  if (record_ids.empty()) return std::vector<std::string>();
+  return RetryingOnLostConnection([&]() -> Result<std::vector<std::string>> {
+    GALLERY_RETURN_IF_ERROR(Ready());
+    ArrayParam ids(pg::kByteaOid);
+    for (const auto& id : record_ids) ids.AddBytes(id);
+    Params params;
+    params.Array(ids);
+    GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr found, Run(pg::kFindExisting, params, PGRES_TUPLES_OK,
+                                                      "looking up record ids"));
+    std::unordered_set<std::string> present;
+    for (int row = 0; row < PQntuples(found.get()); ++row) {
+      present.insert(pg::GetBytes(found.get(), row, 0));
+    }
+    std::vector<std::string> existing;
+    for (const auto& id : record_ids) {
+      if (present.contains(id)) existing.push_back(id);
+    }
+    return existing;
+  });
+}
+
+Status PostgresStore::Commit(std::span<const NewRecord> records,
+                             std::span<const AckedDelivery> acks,
+                             const std::string& rule_set_hash) {
+  if (records.empty() && acks.empty()) return OkStatus();
+  // Repeating a commit is harmless: journaled ids are skipped, acks already recorded are
+  // not recorded again. So a commit whose outcome the lost connection hid is simply redone.
+  auto result = RetryingOnLostConnection([&]() -> Result<bool> {
+    GALLERY_RETURN_IF_ERROR(Ready());
+    Status status = CommitPipelined(records, acks, rule_set_hash);
+    if (!status.ok() && conn_ != nullptr && !broken_ && PQstatus(conn_) == CONNECTION_OK &&
+        PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+      (void)Exec("ROLLBACK", "rolling back");  // nothing of the batch stays
+    }
+    if (!status.ok()) return status;
+    return true;
+  });
+  return result.status();
+}
+
+Status PostgresStore::CommitPipelined(std::span<const NewRecord> records,
+                                      std::span<const AckedDelivery> acks,
+                                      const std::string& rule_set_hash) {
+  // 1. The records; the server says which were new and their journal positions.
+  std::vector<int64_t> seqs(records.size(), 0);
+  std::vector<Call> calls = {
+      {pg::kStmtCount, nullptr, PGRES_COMMAND_OK, "starting a commit", "BEGIN"}};
+  if (records.empty()) {
+    GALLERY_RETURN_IF_ERROR(RunPipelined(calls).status());
+  } else {
+    ArrayParam ids(pg::kByteaOid), sources(pg::kTextOid), types(pg::kTextOid), gps(pg::kByteaOid),
+        received(pg::kInt8Oid), payloads(pg::kByteaOid);
+    for (const NewRecord& record : records) {
+      ids.AddBytes(record.record_id);
+      sources.AddBytes(record.source_agency);
+      types.AddBytes(record.record_type);
+      gps.AddBytes(record.registered_gp_ods);
+      received.AddInt64(record.received_at_us);
+      payloads.AddBytes(record.payload);
+    }
+    Params params;
+    for (const ArrayParam* array : {&ids, &sources, &types, &gps, &received, &payloads}) {
+      params.Array(*array);
+    }
+    params.Bytes(rule_set_hash);
+    calls.push_back({pg::kInsertRecords, &params, PGRES_TUPLES_OK, "journaling records"});
+    GALLERY_ASSIGN_OR_RETURN(std::vector<pg::ResultPtr> results, RunPipelined(calls));
+    const pg::ResultPtr& inserted = results[1];
+    std::unordered_map<std::string, int64_t> new_seq;
+    for (int row = 0; row < PQntuples(inserted.get()); ++row) {
+      new_seq.emplace(pg::GetBytes(inserted.get(), row, 0), pg::GetInt64(inserted.get(), row, 1));
+    }
+    // A record id twice in one batch is journaled once, at its first position.
+    for (size_t i = 0; i < records.size(); ++i) {
+      auto it = new_seq.find(records[i].record_id);
+      if (it != new_seq.end()) {
+        seqs[i] = it->second;
+        new_seq.erase(it);
+      }
+    }
+  }
+
+  // 2. Each recipient's next delivery ids, reserved in the database.
+  std::map<std::string, int64_t> wanted;  // sorted: counters are locked in one order
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (seqs[i] == 0) continue;
+    for (const NewDelivery& delivery : records[i].deliveries) ++wanted[delivery.recipient];
+  }
+  std::unordered_map<std::string, int64_t> next_id;
+  if (!wanted.empty()) {
+    ArrayParam recipients(pg::kTextOid), counts(pg::kInt8Oid);
+    for (const auto& [recipient, count] : wanted) {
+      recipients.AddBytes(recipient);
+      counts.AddInt64(count);
+    }
+    Params params;
+    params.Array(recipients);
+    params.Array(counts);
+    GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr bumped, Run(pg::kBumpCounters, params, PGRES_TUPLES_OK,
+                                                       "reserving delivery ids"));
+    for (int row = 0; row < PQntuples(bumped.get()); ++row) {
+      const std::string recipient = pg::GetBytes(bumped.get(), row, 0);
+      next_id[recipient] = pg::GetInt64(bumped.get(), row, 1) - wanted[recipient] + 1;
+    }
+  }
+
+  // 3. Payloads (identical redactions of one record stored once), deliveries, withholdings.
+  ArrayParam payload_seqs(pg::kInt8Oid), payload_idxs(pg::kInt4Oid), payload_bytes(pg::kByteaOid);
+  ArrayParam d_recipients(pg::kTextOid), d_ids(pg::kInt8Oid), d_seqs(pg::kInt8Oid),
+      d_payloads(pg::kInt4Oid), d_rules(pg::kTextOid), d_withheld(pg::kByteaOid);
+  ArrayParam w_seqs(pg::kInt8Oid), w_agencies(pg::kTextOid), w_reasons(pg::kTextOid);
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (seqs[i] == 0) continue;  // already journaled: stored and routed once
+    std::vector<const std::string*> stored;
+    for (const NewDelivery& delivery : records[i].deliveries) {
+      auto same = std::find_if(stored.begin(), stored.end(), [&](const std::string* bytes) {
+        return *bytes == delivery.payload;
+      });
+      const int32_t idx = static_cast<int32_t>(same - stored.begin());
+      if (same == stored.end()) {
+        stored.push_back(&delivery.payload);
+        payload_seqs.AddInt64(seqs[i]);
+        payload_idxs.AddInt32(idx);
+        payload_bytes.AddBytes(delivery.payload);
+      }
+      d_recipients.AddBytes(delivery.recipient);
+      d_ids.AddInt64(next_id[delivery.recipient]++);
+      d_seqs.AddInt64(seqs[i]);
+      d_payloads.AddInt32(idx);
+      d_rules.AddBytes(pg::JoinLines(delivery.rule_ids));
+      d_withheld.AddBytes(pg::JoinLines(delivery.withheld));
+    }
+    for (const NewWithholding& withholding : records[i].withholdings) {
+      w_seqs.AddInt64(seqs[i]);
+      w_agencies.AddBytes(withholding.agency);
+      w_reasons.AddBytes(withholding.reason);
+    }
+  }
+  calls.clear();
+  Params routed;
+  if (d_ids.size() > 0 || w_seqs.size() > 0) {
+    for (const ArrayParam* array :
+         {&payload_seqs, &payload_idxs, &payload_bytes, &d_recipients, &d_ids, &d_seqs, &d_payloads,
+          &d_rules, &d_withheld, &w_seqs, &w_agencies, &w_reasons}) {
+      routed.Array(*array);
+    }
+    calls.push_back({pg::kInsertRouted, &routed, PGRES_COMMAND_OK, "queueing deliveries"});
+  }
+
+  // 4. Acks, one statement per recipient; then COMMIT, in the same round trip.
+  std::map<std::string, ArrayParam> acked;
+  for (const AckedDelivery& ack : acks) {
+    acked.try_emplace(ack.recipient, pg::kInt8Oid)
+        .first->second.AddInt64(static_cast<int64_t>(ack.delivery_id));
+  }
+  const int64_t now = NowMicros();
+  std::vector<Params> ack_params(acked.size());
+  size_t i = 0;
+  for (const auto& [recipient, ids] : acked) {
+    Params& params = ack_params[i++];
+    params.Bytes(recipient);
+    params.Array(ids);
+    params.Int64(now);
+    calls.push_back({pg::kAckDeliveries, &params, PGRES_COMMAND_OK, "recording acks"});
+  }
+  calls.push_back({pg::kStmtCount, nullptr, PGRES_COMMAND_OK, "committing the journal", "COMMIT"});
+  return RunPipelined(calls).status();
+}
+
+Result<std::vector<PendingDelivery>> PostgresStore::Pending(const std::string& recipient,
+                                                            uint64_t after, size_t limit) {
+  return RetryingOnLostConnection([&]() -> Result<std::vector<PendingDelivery>> {
+    GALLERY_RETURN_IF_ERROR(Ready());
+    Params params;
+    params.Bytes(recipient);
+    params.Int64(
+        static_cast<int64_t>(std::min<uint64_t>(after, std::numeric_limits<int64_t>::max())));
+    params.Int64(
+        static_cast<int64_t>(std::min<uint64_t>(limit, std::numeric_limits<int64_t>::max())));
+    GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr rows, Run(pg::kPending, params, PGRES_TUPLES_OK,
+                                                     "reading the queue of " + recipient));
+    std::vector<PendingDelivery> out;
+    out.reserve(static_cast<size_t>(PQntuples(rows.get())));
+    for (int row = 0; row < PQntuples(rows.get()); ++row) {
+      out.push_back({static_cast<uint64_t>(pg::GetInt64(rows.get(), row, 0)),
+                     pg::GetBytes(rows.get(), row, 1),
+                     pg::SplitLines(pg::GetBytes(rows.get(), row, 2)),
+                     pg::GetBytes(rows.get(), row, 3)});
+    }
+    return out;
+  });
+}
+
+}  // namespace gallery::store

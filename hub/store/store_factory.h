@@ -1,0 +1,22 @@
+// OpenStore: the store a hub config asks for (`hub.store`), embedded SQLite or PostgreSQL.
+// hubd and hubctl open their store through it, so both follow the config alike.
+#pragma once
+
+#include <memory>
+
+#include "hub/common/result.h"
+#include "hub/config/hub_config.h"
+#include "hub/store/store.h"
+
+namespace gallery::store {
+
+// The PostgreSQL schema OpenStore uses for the hub's tables.
+inline constexpr char kPostgresSchema[] = "gallery";
+
+// Opens (creating when absent) the store `config` names: `store_backend` "sqlite" opens
+// `store_path`, "postgresql" connects to `store_dsn` and uses schema kPostgresSchema.
+// Errors are those of SqliteStore::Open and PostgresStore::Open; kInvalidArgument for an
+// unknown backend. Blocks on disk or network; thread-safe (the store returned is not).
+Result<std::unique_ptr<Store>> OpenStore(const config::HubConfig& config);
+
+}  // namespace gallery::store
