@@ -47,6 +47,7 @@ void HubConnection::SendHello() {
   hello->set_client_name(options_.client_name);
   Send(frame);
   awaiting_welcome_ = true;
+  hello_sent_at_ = Clock::now();
   new_session_ = true;
 }
 
@@ -121,7 +122,10 @@ std::optional<v1::Frame> HubConnection::Receive(Clock::time_point deadline) {
         const v1::Reject& reject = frame.reject();
         if (reject.code() == v1::FAILED_PRECONDITION) {
           // The hub does not know this session (it restarted, or timed us out).
-          if (!awaiting_welcome_) SendHello();
+          // A Hello lost with a hub that died before answering is sent again.
+          if (!awaiting_welcome_ || Clock::now() - hello_sent_at_ > heartbeat_interval_) {
+            SendHello();
+          }
           continue;
         }
         if (awaiting_welcome_ && reject.sequence() == 0) {

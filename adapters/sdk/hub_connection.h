@@ -60,6 +60,7 @@ class HubConnection {
   // Between our Hello and the hub's Welcome, "send Hello first" rejects refer to frames
   // sent before the Hello, and are ignored: everything unacknowledged is resent anyway.
   bool awaiting_welcome_ = false;
+  Clock::time_point hello_sent_at_;
   bool new_session_ = false;
   Status session_error_;
   size_t max_frame_bytes_ = 1 << 20;

@@ -14,6 +14,8 @@ namespace {
 // unconfirmed records are scanned for ones to resend.
 constexpr auto kPumpInterval = std::chrono::milliseconds(5);
 constexpr auto kResendScanInterval = std::chrono::milliseconds(100);
+// Pause before resending after the hub refused a record for now (disk full, read-only).
+constexpr auto kTransientBackoff = std::chrono::milliseconds(200);
 
 }  // namespace
 
@@ -85,14 +87,17 @@ class Publisher::Impl {
     Clock::time_point sent_at;
   };
 
-  // Handles what has arrived, waiting until `deadline` for at least one frame.
+  // Handles what has arrived, waiting until `deadline` (at most one resend scan interval,
+  // so that resends and reconnects are never held up by a long wait) for a frame.
   void Pump(Clock::time_point deadline) {
     last_pump_ = Clock::now();
-    for (auto frame = connection_.Receive(deadline); frame; frame = connection_.Receive(Clock::now())) {
+    const auto wait_until = std::min(deadline, Clock::now() + kResendScanInterval);
+    for (auto frame = connection_.Receive(wait_until); frame; frame = connection_.Receive(Clock::now())) {
       if (connection_.TakeNewSession()) ResendAll();
       Handle(*frame);
     }
     if (connection_.TakeNewSession()) ResendAll();
+    if (resend_at_ != Clock::time_point() && Clock::now() >= resend_at_) ResendAll();
     if (Clock::now() - last_resend_scan_ >= kResendScanInterval) ResendStale();
   }
 
@@ -114,7 +119,10 @@ class Publisher::Impl {
       return;
     }
     if (reject.code() == v1::UNAVAILABLE || reject.code() == v1::RESOURCE_EXHAUSTED) {
-      return;  // transient: resent after confirm_timeout
+      // The hub could not store it now, and refuses what follows until it comes again:
+      // everything unconfirmed is resent, in order, after a short pause.
+      if (resend_at_ == Clock::time_point()) resend_at_ = Clock::now() + kTransientBackoff;
+      return;
     }
     outcomes_.push_back(
         {it->second.record_id, Status(FromWireCode(reject.code()), reject.reason()), false});
@@ -123,6 +131,7 @@ class Publisher::Impl {
 
   void ResendAll() {
     const auto now = Clock::now();
+    resend_at_ = Clock::time_point();
     for (auto& [sequence, entry] : unconfirmed_) {
       connection_.SendBytes(entry.bytes);
       entry.sent_at = now;
@@ -146,6 +155,7 @@ class Publisher::Impl {
   uint64_t next_sequence_ = 1;
   Clock::time_point last_pump_;
   Clock::time_point last_resend_scan_;
+  Clock::time_point resend_at_;  // set after a transient refusal
 };
 
 Publisher::Publisher(ClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}

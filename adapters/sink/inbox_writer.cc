@@ -20,13 +20,24 @@ Result<std::unique_ptr<InboxWriter>> InboxWriter::Open(const std::string& inbox_
   std::unordered_set<std::string> seen;
   std::ifstream existing(path);
   std::string line;
+  std::streamoff whole_lines_end = 0;
   for (int number = 1; std::getline(existing, line); ++number) {
+    // A last line without its newline was torn by a crash before the sync, so it was
+    // never acked: it is cut off below and its delivery will come again.
+    if (existing.eof()) break;
+    whole_lines_end = existing.tellg();
     if (line.empty()) continue;
     v1::Deliver deliver;
     if (!google::protobuf::util::JsonStringToMessage(line, &deliver).ok()) {
       return DataLoss(path + ":" + std::to_string(number) + ": not a delivery");
     }
     seen.insert(deliver.record().record_id());
+  }
+  existing.close();
+  const auto size = std::filesystem::file_size(path, error);
+  if (!error && size > static_cast<uintmax_t>(whole_lines_end)) {
+    std::filesystem::resize_file(path, static_cast<uintmax_t>(whole_lines_end), error);
+    if (error) return Unavailable("cannot cut the torn last line of " + path + ": " + error.message());
   }
 
   std::FILE* file = std::fopen(path.c_str(), "a");

@@ -16,8 +16,9 @@ namespace gallery::sink {
 // redelivery after a crash between write and ack leaves one line per record.
 class InboxWriter {
  public:
-  // Creates the folder if needed and reads the record ids already there. kUnavailable when
-  // the folder or file cannot be opened; kDataLoss when an existing line is unreadable.
+  // Creates the folder if needed and reads the record ids already there, cutting off a
+  // last line torn by a crash (it was never synced, so never acked). kUnavailable when the
+  // folder or file cannot be opened; kDataLoss when an existing whole line is unreadable.
   static Result<std::unique_ptr<InboxWriter>> Open(const std::string& inbox_dir);
   ~InboxWriter();
 

@@ -185,6 +185,17 @@ void HubServer::HandleHello(const std::string& routing_id, const v1::Hello& hell
 void HubServer::HandlePublish(const std::string& routing_id, Session& session,
                               v1::Publish& publish) {
   v1::Record& record = *publish.mutable_record();
+  // After a refused commit, a connection's later records wait for the refused ones to
+  // come again, so that a publisher's records are journaled in the order it sent them.
+  if (auto blocked = resend_awaited_.find(routing_id); blocked != resend_awaited_.end()) {
+    if (publish.sequence() > blocked->second) {
+      Reject(routing_id, publish.sequence(), record.record_id(),
+             Unavailable("an earlier record from this connection was refused for now; resend "
+                         "from it, in order"));
+      return;
+    }
+    if (publish.sequence() == blocked->second) resend_awaited_.erase(blocked);
+  }
   if (Status status = CheckPublishedRecord(record, session.agency); !status.ok()) {
     spdlog::info("rejected record {} from {}: {}", record.record_id(), session.agency,
                  status.message());
@@ -207,11 +218,18 @@ void HubServer::CommitBatch() {
   Status status = records.ok() ? store_->Commit(*records, acks_, rules_->content_hash())
                                : records.status();
   if (!status.ok()) {
-    spdlog::error("journal commit failed, {} records refused: {}", publishes_.size(),
-                  status.ToString());
+    // While the disk stays full, commits of acks alone fail every pass: log those rarely.
+    const auto now = Clock::now();
+    if (!publishes_.empty() || now - last_commit_error_log_ > std::chrono::seconds(10)) {
+      last_commit_error_log_ = now;
+      spdlog::error("journal commit failed, {} records refused: {}", publishes_.size(),
+                    status.ToString());
+    }
     for (const auto& publish : publishes_) {
       Reject(publish.routing_id, publish.sequence, publish.record.record_id(),
              Unavailable("the hub cannot store records now; retry later"));
+      auto [it, inserted] = resend_awaited_.emplace(publish.routing_id, publish.sequence);
+      if (!inserted) it->second = std::min(it->second, publish.sequence);
     }
     publishes_.clear();
     // Acks are kept for the next commit; past this many, dropping them only means the
@@ -273,6 +291,7 @@ void HubServer::DropSession(const std::string& routing_id, const char* why) {
   const std::string agency = it->second.agency;
   spdlog::info("agency {} disconnected: {}", agency, why);
   queues_.SessionClosed(agency, routing_id);
+  resend_awaited_.erase(routing_id);
   sessions_.erase(it);
 }
 

@@ -71,6 +71,10 @@ class HubServer {
   std::vector<PendingPublish> publishes_;
   std::vector<store::AckedDelivery> acks_;
   std::vector<std::string> closed_;  // routing ids found gone while sending
+  // Per connection, the lowest sequence refused by a failed commit: later ones are refused
+  // until it comes again.
+  std::unordered_map<std::string, uint64_t> resend_awaited_;
+  Clock::time_point last_commit_error_log_;
   Clock::time_point last_timer_check_;
   // The first purge waits one interval, so that a restart serves its backlog first.
   Clock::time_point next_purge_;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <cstdio>
 #include <utility>
 
@@ -84,7 +85,14 @@ Status Exec(sqlite3* db, std::string_view sql, std::string_view what) {
 
 Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string message = std::string(what) + ": " + sqlite3_errstr(rc);
-  if (db != nullptr) message += std::string(" (") + sqlite3_errmsg(db) + ")";
+  if (db != nullptr) {
+    message += std::string(" (") + sqlite3_errmsg(db);
+    // The operating system's own error tells a full disk from a read-only one.
+    if (const int system_error = sqlite3_system_errno(db); system_error != 0) {
+      message += std::string(": ") + std::strerror(system_error);
+    }
+    message += ")";
+  }
   switch (rc & 0xff) {
     case SQLITE_FULL:
     case SQLITE_READONLY:

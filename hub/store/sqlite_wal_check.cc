@@ -53,23 +53,40 @@ Result<WalTail> InspectWal(const std::string& wal_path) {
     return tail;
   }
 
+  // Frames that carry this WAL's salts and chain the checksum belong to the current
+  // cycle. Those after the last commit frame are an unfinished transaction; a frame cut
+  // short, or one with this cycle's salts but a broken checksum, is a torn write. Whole
+  // frames with other salts are leftovers of an earlier cycle, ignored by SQLite and not
+  // reported.
   const size_t frame_bytes = kFrameHeaderBytes + page_size;
   size_t committed_end = kWalHeaderBytes;
+  size_t valid_end = kWalHeaderBytes;
   uint64_t frames = 0;
-  for (size_t at = kWalHeaderBytes; at + frame_bytes <= wal.size(); at += frame_bytes) {
-    const unsigned char* frame = wal.data() + at;
+  for (; valid_end + frame_bytes <= wal.size(); valid_end += frame_bytes) {
+    const unsigned char* frame = wal.data() + valid_end;
     if (BigEndian32(frame + 8) != salt1 || BigEndian32(frame + 12) != salt2) break;
-    Checksum(frame, 8, big_endian, s0, s1);
-    Checksum(frame + kFrameHeaderBytes, page_size, big_endian, s0, s1);
-    if (s0 != BigEndian32(frame + 16) || s1 != BigEndian32(frame + 20)) break;
+    uint32_t c0 = s0;
+    uint32_t c1 = s1;
+    Checksum(frame, 8, big_endian, c0, c1);
+    Checksum(frame + kFrameHeaderBytes, page_size, big_endian, c0, c1);
+    if (c0 != BigEndian32(frame + 16) || c1 != BigEndian32(frame + 20)) {
+      tail.dropped_bytes += frame_bytes;  // this cycle's frame, torn
+      break;
+    }
+    s0 = c0;
+    s1 = c1;
     ++frames;
     if (BigEndian32(frame + 4) != 0) {  // "database size after commit": a commit frame
       tail.committed_frames = frames;
-      committed_end = at + frame_bytes;
+      committed_end = valid_end + frame_bytes;
     }
   }
-  tail.dropped_frames = (wal.size() - committed_end) / frame_bytes;
-  tail.dropped_bytes = wal.size() - committed_end;
+  tail.dropped_frames = frames - tail.committed_frames;
+  tail.dropped_bytes += valid_end - committed_end;
+  // A partial frame at the end can only be an append cut short.
+  if ((wal.size() - kWalHeaderBytes) % frame_bytes != 0) {
+    tail.dropped_bytes += (wal.size() - kWalHeaderBytes) % frame_bytes;
+  }
   return tail;
 }
 

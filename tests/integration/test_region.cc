@@ -25,7 +25,8 @@ Result<std::unique_ptr<store::Store>> OpenRegionStore(const std::string& path) {
 }  // namespace
 
 TestRegion::TestRegion(const std::string& name, const std::string& agencies_yaml,
-                       const std::string& rules_yaml, const std::filesystem::path& store_dir)
+                       const std::string& rules_yaml, const std::filesystem::path& store_dir,
+                       const std::string& delivery_yaml)
     : dir_(std::filesystem::temp_directory_path() /
            ("gallery-" + name + "-" + std::to_string(::getpid()))),
       store_path_((store_dir.empty() ? dir_ : store_dir) / "hub.db") {
@@ -42,6 +43,7 @@ TestRegion::TestRegion(const std::string& name, const std::string& agencies_yaml
                                    << "  heartbeat_interval_ms: 200\n"
                                    << "  session_timeout_ms: 2000\n"
                                    << "  ack_timeout_ms: 3000\n"
+                                   << delivery_yaml
                                    << "agencies:\n"
                                    << agencies_yaml;
 }
@@ -59,12 +61,14 @@ std::string TestRegion::StartHub(const std::string& endpoint) {
   std::filesystem::remove(endpoint_file);
   hub_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{Binary("hubd"), "--config", config_path(), "--endpoint", endpoint,
-                               "--store", store_path(), "--endpoint-file", endpoint_file.string()},
+                               "--store", store_path(), "--endpoint-file", endpoint_file.string(),
+                               "--admin-file", (dir_ / "admin").string()},
       (dir_ / "hubd.log").string(), hub_env_);
   const bool up = WaitFor([&] { return std::filesystem::exists(endpoint_file) || !hub_->running(); },
                           std::chrono::seconds(20));
   EXPECT_TRUE(up && hub_->running()) << "hubd did not start; see " << (dir_ / "hubd.log");
   std::ifstream(endpoint_file) >> endpoint_;
+  std::ifstream(dir_ / "admin") >> admin_address_;
   return endpoint_;
 }
 

@@ -17,8 +17,9 @@ class TestRegion {
  public:
   // `agencies_yaml` is the config's agencies list; `rules_yaml` one rule file. The store
   // lives in the region's folder, or in `store_dir` when given (e.g. a small tmpfs).
+  // `delivery_yaml` adds lines to the config's delivery section, e.g. "  max_attempts: 2\n".
   TestRegion(const std::string& name, const std::string& agencies_yaml, const std::string& rules_yaml,
-             const std::filesystem::path& store_dir = {});
+             const std::filesystem::path& store_dir = {}, const std::string& delivery_yaml = "");
   ~TestRegion();
 
   // Starts hubd on `endpoint` (default: a free loopback port) and waits until it serves.
@@ -56,6 +57,8 @@ class TestRegion {
 
   const std::filesystem::path& dir() const { return dir_; }
   const std::string& endpoint() const { return endpoint_; }
+  // The admin HTTP server's "host:port", once the hub has started.
+  const std::string& admin_address() const { return admin_address_; }
   std::string config_path() const { return (dir_ / "hub.yaml").string(); }
   std::string store_path() const { return store_path_.string(); }
   // A built binary, e.g. "hubd".
@@ -66,6 +69,7 @@ class TestRegion {
   std::filesystem::path store_path_;
   std::vector<std::string> hub_env_;
   std::string endpoint_;
+  std::string admin_address_;
   std::unique_ptr<ChildProcess> hub_;
   std::map<std::string, std::unique_ptr<ChildProcess>> sinks_;
 };

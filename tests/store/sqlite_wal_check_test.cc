@@ -97,6 +97,29 @@ TEST_F(WalCheckTest, ALastCommitCutShortLosesOnlyThatBatch) {
   EXPECT_EQ(summaries->size(), 40u);
 }
 
+TEST_F(WalCheckTest, FramesLeftFromAnEarlierCycleAreNotReported) {
+  const std::string path = (dir_ / "hub.db").string();
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  std::vector<NewRecord> big;
+  for (int i = 0; i < 60; ++i) big.push_back(Record("big" + std::to_string(i)));
+  ASSERT_TRUE((*store)->Commit(big, {}, "hash").ok());
+  // A checkpoint that restarts the log: the next commit writes from the start of the file
+  // under new salts, leaving the earlier cycle's frames after it.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "PRAGMA wal_checkpoint(RESTART)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  std::vector<NewRecord> small = {Record("small")};
+  ASSERT_TRUE((*store)->Commit(small, {}, "hash").ok());
+  const uintmax_t wal_size = fs::file_size(path + "-wal");
+
+  auto tail = InspectWal(path + "-wal");
+  ASSERT_TRUE(tail.ok());
+  EXPECT_GT(tail->committed_frames, 0u);
+  EXPECT_EQ(tail->dropped_bytes, 0u) << "WAL of " << wal_size << " bytes";
+}
+
 TEST_F(WalCheckTest, MissingWalIsEmptyAndGarbageHeaderIsDataLoss) {
   auto none = InspectWal((dir_ / "absent-wal").string());
   ASSERT_TRUE(none.ok());

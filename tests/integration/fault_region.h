@@ -1,0 +1,62 @@
+// What the fault tests share: one small region (a social-care publisher, district nursing
+// receiving everything, each practice receiving its registered patients), client settings
+// that notice a dead hub quickly, and the final count of every recipient's records.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "adapters/sdk/client_options.h"
+#include "tests/integration/delivery_tally.h"
+#include "tests/integration/load_publisher.h"
+#include "tests/integration/test_region.h"
+
+namespace gallery::testing {
+
+inline constexpr const char* kFaultAgencies = R"(  - {id: gp-a, name: Practice A, kind: gp-practice, ods: A00001}
+  - {id: gp-b, name: Practice B, kind: gp-practice, ods: A00002}
+  - {id: dn, name: District Nursing, kind: community-health}
+  - {id: housing, name: Housing Association, kind: housing}
+  - {id: asc, name: Adult Social Care, kind: adult-social-care}
+)";
+
+// Every asc assessment goes to district nursing and to the subject's practice; housing is
+// sent them only by the rule that fault_slow_subscriber_test adds.
+inline constexpr const char* kFaultRules = R"(protocol: fault
+version: 1
+rules:
+  - id: asc-to-care-team
+    from: [asc]
+    types: [assessment.single]
+    to: [dn, "relationship:registered-gp"]
+    include: ["*"]
+)";
+
+inline const std::vector<std::string> kFaultSinks = {"dn", "gp-a", "gp-b"};
+
+// SDK settings for the tests: heartbeats every 200 ms, a hub silent for 1 s presumed gone,
+// a record unconfirmed for 1 s sent again, at most 200 records in flight.
+sdk::ClientOptions FaultClient(const std::string& endpoint, const std::string& agency);
+
+// The confirmed records that kFaultRules send to `agency`: dn and housing all, gp-a and
+// gp-b their registered patients'.
+std::set<std::string> ConfirmedFor(const std::string& agency, const PublishLedger& ledger);
+
+// Counts every sink's records (after the sinks stopped), prints one line per recipient and
+// adds a test failure for each recipient whose tally is not ok(). Returns the tallies.
+std::map<std::string, DeliveryTally> CountEveryRecipient(const TestRegion& region,
+                                                         const PublishLedger& ledger,
+                                                         const std::vector<std::string>& sinks);
+
+// The last line of `log` that contains `needle`, or "" when none does.
+std::string LastLineWith(const std::string& log, const std::string& needle);
+
+// Why the agency's sink is not running: "exited with N: <its last error line>", or "" while
+// it runs. For failure messages.
+std::string SinkDeath(TestRegion& region, const std::string& agency);
+
+// Record ids of the agency's inbox, in file order.
+std::vector<std::string> InboxIds(const TestRegion& region, const std::string& agency);
+
+}  // namespace gallery::testing
