@@ -17,8 +17,10 @@ constexpr size_t kMaxRecords = 20000;  // a bound; the run needs a few thousand
 // sending at full speed again. Varied, so that the kills fall at different points of a batch.
 constexpr size_t kConfirmsBetweenKills = 300;
 
-TEST(FaultHubKillTest, FiveKillsUnderSustainedLoadLoseNoConfirmedRecord) {
-  TestRegion region("fault-hub-kill", kFaultAgencies, kFaultRules);
+class FaultHubKillTest : public BackendFaultTest {};
+
+TEST_P(FaultHubKillTest, FiveKillsUnderSustainedLoadLoseNoConfirmedRecord) {
+  TestRegion region(RegionName("fault-hub-kill"), kFaultAgencies, kFaultRules, Backend());
   const std::string endpoint = region.StartHub();
   for (const auto& agency : kFaultSinks) region.StartSink(agency);
   LoadPublisher publisher(FaultClient(endpoint, "asc"), "asc:hub-kill", kMaxRecords);
@@ -55,6 +57,8 @@ TEST(FaultHubKillTest, FiveKillsUnderSustainedLoadLoseNoConfirmedRecord) {
   EXPECT_EQ(region.JournaledRecords(), publisher.published().size());
   CountEveryRecipient(region, publisher.ledger(), kFaultSinks);
 }
+
+FAULT_TEST_ON_EVERY_BACKEND(FaultHubKillTest);
 
 }  // namespace
 }  // namespace gallery::testing

@@ -23,8 +23,10 @@ size_t ClientsSinceLastStart(const TestRegion& region) {
   return start == std::string::npos ? 0 : n;
 }
 
-TEST(FaultOrderTest, EachSubjectsRecordsArriveInPublishOrderAcrossHubKills) {
-  TestRegion region("fault-order", kFaultAgencies, kFaultRules);
+class FaultOrderTest : public BackendFaultTest {};
+
+TEST_P(FaultOrderTest, EachSubjectsRecordsArriveInPublishOrderAcrossHubKills) {
+  TestRegion region(RegionName("fault-order"), kFaultAgencies, kFaultRules, Backend());
   const std::string endpoint = region.StartHub();
   for (const auto& agency : kFaultSinks) region.StartSink(agency);
   LoadPublisher publisher(FaultClient(endpoint, "asc"), "asc:order", kMaxRecords);
@@ -68,6 +70,8 @@ TEST(FaultOrderTest, EachSubjectsRecordsArriveInPublishOrderAcrossHubKills) {
     std::cout << "  " << agency << ": " << received.size() << " out of order\n";
   }
 }
+
+FAULT_TEST_ON_EVERY_BACKEND(FaultOrderTest);
 
 }  // namespace
 }  // namespace gallery::testing

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "adapters/sdk/client_options.h"
 #include "tests/integration/delivery_tally.h"
 #include "tests/integration/load_publisher.h"
@@ -32,6 +34,28 @@ rules:
     to: [dn, "relationship:registered-gp"]
     include: ["*"]
 )";
+
+// The fault suites that hold on every store backend derive from this and are instantiated
+// with FAULT_TEST_ON_EVERY_BACKEND: GetParam() is the backend.
+class BackendFaultTest : public ::testing::TestWithParam<StoreBackend> {
+ protected:
+  StoreBackend backend() const { return GetParam(); }
+  // The region's options for this backend (PostgreSQL: a database of its own on the
+  // fixture's server).
+  RegionOptions Backend() const {
+    RegionOptions options;
+    options.backend = GetParam();
+    return options;
+  }
+  // `base` with the backend's name: regions of both backends can run at once.
+  std::string RegionName(const std::string& base) const { return base + "-" + BackendName(GetParam()); }
+};
+
+// Instantiates the TEST_Ps of `suite` once per backend: Backends/<suite>.<test>/sqlite and
+// .../postgresql (ctest runs each backend as its own test, by gtest filter).
+#define FAULT_TEST_ON_EVERY_BACKEND(suite)                                               \
+  INSTANTIATE_TEST_SUITE_P(Backends, suite, ::testing::ValuesIn(::gallery::testing::kAllBackends), \
+                           ::gallery::testing::BackendParamName())
 
 inline const std::vector<std::string> kFaultSinks = {"dn", "gp-a", "gp-b"};
 

@@ -15,8 +15,10 @@ namespace {
 constexpr size_t kRecords = 4000;
 constexpr int kKills = 3;
 
-TEST(FaultSinkKillTest, KilledSinkGetsEverythingOnceAndInOrderPerSubject) {
-  TestRegion region("fault-sink-kill", kFaultAgencies, kFaultRules);
+class FaultSinkKillTest : public BackendFaultTest {};
+
+TEST_P(FaultSinkKillTest, KilledSinkGetsEverythingOnceAndInOrderPerSubject) {
+  TestRegion region(RegionName("fault-sink-kill"), kFaultAgencies, kFaultRules, Backend());
   const std::string endpoint = region.StartHub();
   for (const auto& agency : kFaultSinks) region.StartSink(agency);
   LoadPublisher publisher(FaultClient(endpoint, "asc"), "asc:sink-kill", kRecords);
@@ -59,6 +61,8 @@ TEST(FaultSinkKillTest, KilledSinkGetsEverythingOnceAndInOrderPerSubject) {
                                     << " records out of order, first: " << violations.front();
   }
 }
+
+FAULT_TEST_ON_EVERY_BACKEND(FaultSinkKillTest);
 
 }  // namespace
 }  // namespace gallery::testing

@@ -133,11 +133,13 @@ void Burst(TestRegion& region, const std::string& prefix, const SlowSubscriber& 
   EXPECT_LE(publisher.elapsed(), 3 * baseline + std::chrono::seconds(1)) << prefix;
 }
 
-TEST(FaultSlowSubscriberTest, SlowRecipientHoldsUpNeitherFastOnesNorPublisher) {
+class FaultSlowSubscriberTest : public BackendFaultTest {};
+
+TEST_P(FaultSlowSubscriberTest, SlowRecipientHoldsUpNeitherFastOnesNorPublisher) {
   // Without the slow recipient: housing's queue simply waits on disk.
   std::chrono::milliseconds baseline{0};
   {
-    TestRegion region("fault-slow-baseline", kFaultAgencies, kRules);
+    TestRegion region(RegionName("fault-slow-baseline"), kFaultAgencies, kRules, Backend());
     const std::string endpoint = region.StartHub();
     for (const auto& agency : kFaultSinks) region.StartSink(agency);
     LoadPublisher publisher(FaultClient(endpoint, "asc"), "asc:slow-baseline", kRecords);
@@ -148,7 +150,7 @@ TEST(FaultSlowSubscriberTest, SlowRecipientHoldsUpNeitherFastOnesNorPublisher) {
                         std::chrono::milliseconds(100)));
   }
 
-  TestRegion region("fault-slow", kFaultAgencies, kRules);
+  TestRegion region(RegionName("fault-slow"), kFaultAgencies, kRules, Backend());
   const std::string endpoint = region.StartHub();
   for (const auto& agency : kFaultSinks) region.StartSink(agency);
   SlowSubscriber slow(FaultClient(endpoint, "housing"));
@@ -182,6 +184,8 @@ TEST(FaultSlowSubscriberTest, SlowRecipientHoldsUpNeitherFastOnesNorPublisher) {
   const auto violations = OrderViolations(ledger.published, FirstCopies(received));
   EXPECT_TRUE(violations.empty()) << violations.size() << " out of order, first: " << violations.front();
 }
+
+FAULT_TEST_ON_EVERY_BACKEND(FaultSlowSubscriberTest);
 
 }  // namespace
 }  // namespace gallery::testing

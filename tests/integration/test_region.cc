@@ -1,9 +1,13 @@
 #include "tests/integration/test_region.h"
 
+#include <libpq-fe.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
+#include <cctype>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string_view>
 
@@ -15,35 +19,128 @@
 namespace gallery::testing {
 namespace {
 
-// The region's embedded store, opened beside the running hub (SQLite allows it in WAL mode).
-Result<std::unique_ptr<store::Store>> OpenRegionStore(const std::string& path) {
+// The region's store, opened beside the running hub through OpenStore, as hubd opens it
+// (SQLite allows a second connection in WAL mode; PostgreSQL any number).
+Result<std::unique_ptr<store::Store>> OpenRegionStore(const TestRegion& region) {
   config::HubConfig config;
-  config.store_path = path;
+  if (region.backend() == StoreBackend::kPostgresql) {
+    config.store_backend = "postgresql";
+    config.store_dsn = region.store_dsn();
+  } else {
+    config.store_path = region.store_path();
+  }
   return store::OpenStore(config);
+}
+
+// Runs `sql` on a connection to `dsn` (expanded, then `overrides` applied on top of it).
+// Returns "" or the error.
+std::string RunSql(const std::string& dsn, const std::vector<std::pair<const char*, const char*>>& overrides,
+                   const std::string& sql) {
+  std::vector<const char*> keys = {"dbname", "connect_timeout"};
+  std::vector<const char*> values = {dsn.c_str(), "10"};
+  for (const auto& [key, value] : overrides) {
+    keys.push_back(key);  // after the expanded DSN: overrides it (dbname a plain name now)
+    values.push_back(value);
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  PGconn* conn = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
+  std::string error;
+  if (PQstatus(conn) != CONNECTION_OK) {
+    error = PQerrorMessage(conn);
+  } else {
+    PGresult* result = PQexec(conn, sql.c_str());
+    if (PQresultStatus(result) != PGRES_COMMAND_OK) error = PQerrorMessage(conn);
+    PQclear(result);
+  }
+  PQfinish(conn);
+  return error;
+}
+
+// The `user` of a DSN, "gallery" when it names none.
+std::string DsnUser(const std::string& dsn) {
+  std::string user = "gallery";
+  PQconninfoOption* options = PQconninfoParse(dsn.c_str(), nullptr);
+  for (PQconninfoOption* option = options; option != nullptr && option->keyword != nullptr; ++option) {
+    if (std::string_view(option->keyword) == "user" && option->val != nullptr && *option->val != '\0') {
+      user = option->val;
+    }
+  }
+  PQconninfoFree(options);
+  return user;
 }
 
 }  // namespace
 
+const char* BackendName(StoreBackend backend) {
+  return backend == StoreBackend::kPostgresql ? "postgresql" : "sqlite";
+}
+
+std::string FixtureServerDsn() {
+  const char* file = std::getenv("GALLERY_PG_DSN_FILE");
+  std::string dsn;
+  if (file != nullptr && *file != '\0') {
+    std::ifstream in(file);
+    std::getline(in, dsn);
+  }
+  EXPECT_FALSE(dsn.empty()) << "no PostgreSQL test server: $GALLERY_PG_DSN_FILE ("
+                            << (file != nullptr ? file : "unset")
+                            << ") names no DSN file. Run the PostgreSQL cases through ctest (its"
+                               " fixture postgres_server starts one) or start one with"
+                               " tests/store/pg_test_server.sh start DIR and set"
+                               " GALLERY_PG_DSN_FILE=DIR/dsn";
+  return dsn;
+}
+
 TestRegion::TestRegion(const std::string& name, const std::string& agencies_yaml,
                        const std::string& rules_yaml, const std::filesystem::path& store_dir,
                        const std::string& delivery_yaml)
+    : TestRegion(name, agencies_yaml, rules_yaml,
+                 RegionOptions{.backend = StoreBackend::kSqlite,
+                               .store_dir = store_dir,
+                               .server_dsn = "",
+                               .delivery_yaml = delivery_yaml}) {}
+
+TestRegion::TestRegion(const std::string& name, const std::string& agencies_yaml,
+                       const std::string& rules_yaml, const RegionOptions& options)
     : dir_(std::filesystem::temp_directory_path() /
            ("gallery-" + name + "-" + std::to_string(::getpid()))),
-      store_path_((store_dir.empty() ? dir_ : store_dir) / "hub.db") {
+      backend_(options.backend) {
   std::filesystem::remove_all(dir_);
   std::filesystem::create_directories(dir_ / "rules");
   std::ofstream(dir_ / "rules" / "protocol.yaml") << rules_yaml;
+  std::string store_yaml = "hub.db";
+  if (backend_ == StoreBackend::kSqlite) {
+    store_path_ = (options.store_dir.empty() ? dir_ : options.store_dir) / "hub.db";
+  } else {
+    const std::string server = options.server_dsn.empty() ? FixtureServerDsn() : options.server_dsn;
+    // A database of the region's own: "g_<name>_<pid>", lowercase letters, digits and _.
+    database_ = "g_";
+    for (char c : name) database_ += std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_';
+    database_ = database_.substr(0, 48) + "_" + std::to_string(::getpid());
+    admin_dsn_ = server;
+    const std::string owner = DsnUser(server);
+    const std::vector<std::pair<const char*, const char*>> as_admin = {{"dbname", "postgres"},
+                                                                       {"user", "postgres"}};
+    const std::string dropped = RunSql(admin_dsn_, as_admin, "DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+    const std::string created =
+        dropped.empty() ? RunSql(admin_dsn_, as_admin, "CREATE DATABASE " + database_ + " OWNER \"" + owner + "\"")
+                        : dropped;
+    EXPECT_EQ(created, "") << "creating the region's database " << database_ << " on " << server;
+    store_dsn_ = server + " dbname=" + database_;  // a later keyword overrides an earlier one
+    store_yaml = "{backend: postgresql, dsn: \"" + store_dsn_ + "\"}";
+  }
   std::ofstream(dir_ / "hub.yaml") << "hub:\n"
                                    << "  id: test-hub\n"
                                    << "  endpoint: \"tcp://127.0.0.1:*\"\n"
-                                   << "  store: hub.db\n"
+                                   << "  store: " << store_yaml << "\n"
                                    << "  rules: rules\n"
                                    << "  log_level: debug\n"
                                    << "delivery:\n"
                                    << "  heartbeat_interval_ms: 200\n"
                                    << "  session_timeout_ms: 2000\n"
                                    << "  ack_timeout_ms: 3000\n"
-                                   << delivery_yaml
+                                   << options.delivery_yaml
                                    << "agencies:\n"
                                    << agencies_yaml;
 }
@@ -51,6 +148,12 @@ TestRegion::TestRegion(const std::string& name, const std::string& agencies_yaml
 TestRegion::~TestRegion() {
   StopSinks();
   if (hub_) hub_->Stop(SIGKILL);
+  if (!database_.empty()) {
+    // Always: the fixture's server is shared by every PostgreSQL test of the run.
+    const std::string dropped = RunSql(admin_dsn_, {{"dbname", "postgres"}, {"user", "postgres"}},
+                                       "DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+    if (!dropped.empty()) std::cerr << "dropping the region's database " << database_ << ": " << dropped;
+  }
   if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir_);
 }
 
@@ -59,11 +162,14 @@ std::string TestRegion::Binary(const std::string& name) { return std::string(GAL
 std::string TestRegion::StartHub(const std::string& endpoint) {
   const auto endpoint_file = dir_ / "endpoint";
   std::filesystem::remove(endpoint_file);
-  hub_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{Binary("hubd"), "--config", config_path(), "--endpoint", endpoint,
-                               "--store", store_path(), "--endpoint-file", endpoint_file.string(),
-                               "--admin-file", (dir_ / "admin").string()},
-      (dir_ / "hubd.log").string(), hub_env_);
+  std::vector<std::string> argv = {Binary("hubd"), "--config", config_path(), "--endpoint", endpoint,
+                                   "--endpoint-file", endpoint_file.string(), "--admin-file",
+                                   (dir_ / "admin").string()};
+  if (backend_ == StoreBackend::kSqlite) {
+    argv.push_back("--store");  // the store may live outside the region's folder
+    argv.push_back(store_path());
+  }
+  hub_ = std::make_unique<ChildProcess>(argv, (dir_ / "hubd.log").string(), hub_env_);
   const bool up = WaitFor([&] { return std::filesystem::exists(endpoint_file) || !hub_->running(); },
                           std::chrono::seconds(20));
   EXPECT_TRUE(up && hub_->running()) << "hubd did not start; see " << (dir_ / "hubd.log");
@@ -138,7 +244,7 @@ std::vector<v1::Deliver> TestRegion::Inbox(const std::string& agency) const {
 }
 
 uint64_t TestRegion::PendingDeliveries(const std::string& agency) const {
-  auto store = OpenRegionStore(store_path());
+  auto store = OpenRegionStore(*this);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   if (!store.ok()) return ~0ull;
   auto counts = (*store)->PendingCounts();
@@ -153,7 +259,7 @@ uint64_t TestRegion::PendingDeliveries(const std::string& agency) const {
 }
 
 size_t TestRegion::JournaledRecords() const {
-  auto store = OpenRegionStore(store_path());
+  auto store = OpenRegionStore(*this);
   if (!store.ok()) return 0;
   auto summaries = (*store)->Summaries();
   return summaries.ok() ? summaries->size() : 0;
@@ -161,7 +267,7 @@ size_t TestRegion::JournaledRecords() const {
 
 std::map<std::string, std::vector<std::string>> TestRegion::JournaledDeliveries() const {
   std::map<std::string, std::vector<std::string>> out;
-  auto store = OpenRegionStore(store_path());
+  auto store = OpenRegionStore(*this);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   if (!store.ok()) return out;
   auto summaries = (*store)->Summaries();

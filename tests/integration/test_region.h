@@ -13,6 +13,42 @@
 
 namespace gallery::testing {
 
+// The hub's store backend (`hub.store`).
+enum class StoreBackend { kSqlite, kPostgresql };
+
+// "sqlite" or "postgresql": as in the config, and as the suffix of parameterized tests.
+const char* BackendName(StoreBackend backend);
+
+// Every backend a backend-independent test runs against, for INSTANTIATE_TEST_SUITE_P.
+inline constexpr StoreBackend kAllBackends[] = {StoreBackend::kSqlite, StoreBackend::kPostgresql};
+
+// For INSTANTIATE_TEST_SUITE_P's name generator: "sqlite", "postgresql". ctest runs the
+// PostgreSQL instances apart (gtest filter "*/postgresql"), with the server fixture.
+struct BackendParamName {
+  template <typename ParamInfo>
+  std::string operator()(const ParamInfo& info) const { return BackendName(info.param); }
+};
+
+// The DSN of the PostgreSQL server ctest's fixture started (tests/store/pg_test_server.sh):
+// the first line of the file $GALLERY_PG_DSN_FILE names. "" (and a test failure naming the
+// file) when there is none.
+std::string FixtureServerDsn();
+
+struct RegionOptions {
+  StoreBackend backend = StoreBackend::kSqlite;
+  // SQLite: the store file lives in the region's folder, or in `store_dir` when given (e.g.
+  // a small tmpfs).
+  std::filesystem::path store_dir;
+  // PostgreSQL: a keyword/value DSN of the server (default: FixtureServerDsn()). The region
+  // creates a database of its own there (the hub's tables live in schema "gallery" of the
+  // database its DSN names, so a database per region keeps regions apart), owned by the
+  // DSN's user and created as the superuser "postgres" (the test servers trust local
+  // connections), and drops it when it goes.
+  std::string server_dsn;
+  // Lines added to the config's delivery section, e.g. "  max_attempts: 2\n".
+  std::string delivery_yaml;
+};
+
 class TestRegion {
  public:
   // `agencies_yaml` is the config's agencies list; `rules_yaml` one rule file. The store
@@ -20,6 +56,8 @@ class TestRegion {
   // `delivery_yaml` adds lines to the config's delivery section, e.g. "  max_attempts: 2\n".
   TestRegion(const std::string& name, const std::string& agencies_yaml, const std::string& rules_yaml,
              const std::filesystem::path& store_dir = {}, const std::string& delivery_yaml = "");
+  TestRegion(const std::string& name, const std::string& agencies_yaml, const std::string& rules_yaml,
+             const RegionOptions& options);
   ~TestRegion();
 
   // Starts hubd on `endpoint` (default: a free loopback port) and waits until it serves.
@@ -60,13 +98,21 @@ class TestRegion {
   // The admin HTTP server's "host:port", once the hub has started.
   const std::string& admin_address() const { return admin_address_; }
   std::string config_path() const { return (dir_ / "hub.yaml").string(); }
+  // SQLite: the store file. PostgreSQL: empty.
   std::string store_path() const { return store_path_.string(); }
+  StoreBackend backend() const { return backend_; }
+  // PostgreSQL: the hub's DSN (the region's own database). SQLite: empty.
+  const std::string& store_dsn() const { return store_dsn_; }
   // A built binary, e.g. "hubd".
   static std::string Binary(const std::string& name);
 
  private:
   std::filesystem::path dir_;
+  StoreBackend backend_ = StoreBackend::kSqlite;
   std::filesystem::path store_path_;
+  std::string admin_dsn_;  // PostgreSQL: the server's "postgres" database, as superuser
+  std::string database_;   // PostgreSQL: the region's database
+  std::string store_dsn_;
   std::vector<std::string> hub_env_;
   std::string endpoint_;
   std::string admin_address_;
