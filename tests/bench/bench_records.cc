@@ -31,13 +31,29 @@ v1::Field& AddField(v1::Section& section, std::string_view name) {
   return field;
 }
 
+// `text` as a double-quoted YAML scalar.
+std::string YamlQuoted(std::string_view text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
 }  // namespace
 
-std::string ConfigYaml(uint32_t window) {
+std::string ConfigYaml(uint32_t window, const StoreChoice& store) {
+  const std::string store_yaml =
+      store.backend == "postgresql"
+          ? "{backend: postgresql, dsn: " + YamlQuoted(store.dsn) + "}"
+          : std::string("hub.db");
   return "hub:\n"
          "  id: bench-hub\n"
          "  endpoint: \"tcp://127.0.0.1:*\"\n"
-         "  store: hub.db\n"
+         "  store: " +
+         store_yaml +
+         "\n"
          "  rules: rules\n"
          "  log_level: warn\n"
          "delivery:\n"

@@ -23,9 +23,16 @@ inline constexpr std::string_view kExcludedField = "Internal";
 enum class Phase { kThroughput = 0, kLatency = 1 };
 inline constexpr int kPhases = 2;
 
-// hubd's config: the agencies above, store "hub.db" and rules folder "rules" beside the
-// file, delivery window `window`. Thread-safe.
-std::string ConfigYaml(uint32_t window);
+// Where hubd keeps its journal: the embedded store (SQLite, file "hub.db" beside the
+// config) or a PostgreSQL database, named by a libpq connection string.
+struct StoreChoice {
+  std::string backend = "sqlite";  // "sqlite" or "postgresql", as hub.store's `backend`
+  std::string dsn;                 // for postgresql
+};
+
+// hubd's config: the agencies above, the store `store` (by default "hub.db" beside the
+// file), rules folder "rules" beside the file, delivery window `window`. Thread-safe.
+std::string ConfigYaml(uint32_t window, const StoreChoice& store = {});
 
 // One protocol letting bench.record from bench-source reach the three recipients, every
 // path included except Notes/Internal. Thread-safe.

@@ -1,6 +1,7 @@
 // e2e_bench: the full path, measured. Starts a real hubd on loopback with a fresh store, one
 // publisher and three subscribers (SDK clients), then measures end-to-end throughput, and
 // publish-to-delivery latency at an offered rate, beside the disk's own fdatasync latency.
+// The store is the embedded one (SQLite) or a PostgreSQL database (--backend, --dsn).
 // See tests/bench/README.md.
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
@@ -21,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "hub/store/store_factory.h"
+#include "tests/bench/bench_postgres.h"
 #include "tests/bench/bench_publisher.h"
 #include "tests/bench/bench_records.h"
 #include "tests/bench/bench_stats.h"
@@ -35,6 +38,12 @@ namespace fs = std::filesystem;
 constexpr const char* kUsage = R"(usage: e2e_bench [options]
 
   --hubd PATH       hubd to run (default: hubd beside this binary)
+  --backend B       hubd's store: sqlite (embedded, a fresh hub.db in the temporary folder;
+                    the default) or postgresql (needs --dsn)
+  --dsn DSN         libpq connection string of the PostgreSQL database, e.g.
+                    "host=127.0.0.1 port=5433 dbname=gallery user=gallery". Its schema
+                    "gallery" is DROPPED (with all it holds) before the run, so that the run
+                    starts from an empty store: never point this at a hub's real database
   --records N       records in the throughput phase (default 50000)
   --rate R          records per second offered in the latency phase (default 2000)
   --duration S      seconds of the latency phase (default 5)
@@ -48,12 +57,14 @@ constexpr const char* kUsage = R"(usage: e2e_bench [options]
   --keep            keep the temporary folder (kept anyway when the run fails)
   --log-level L     the SDK clients' log level: trace|debug|info|warn|error (default warn)
 
-Prints a table, then one "result NAME VALUE" line per figure (read by run.sh).
+Prints a table, then one "result NAME VALUE BACKEND" line per figure (read by run.sh).
 Exits 0 when every record was confirmed and delivered, redacted, to all three recipients.
 )";
 
 struct Options {
   std::string hubd;
+  std::string backend = "sqlite";
+  std::string dsn;
   uint64_t records = 50000;
   uint64_t rate = 2000;
   uint64_t duration_s = 5;
@@ -91,6 +102,10 @@ Options ParseArgs(int argc, char** argv) {
     };
     if (arg == "--hubd")
       o.hubd = value();
+    else if (arg == "--backend")
+      o.backend = value();
+    else if (arg == "--dsn")
+      o.dsn = value();
     else if (arg == "--records")
       o.records = Positive(arg, value(), 10'000'000);
     else if (arg == "--rate")
@@ -118,6 +133,19 @@ Options ParseArgs(int argc, char** argv) {
       std::cerr << "e2e_bench: unknown argument '" << arg << "'\n" << kUsage;
       std::exit(2);
     }
+  }
+  if (o.backend != "sqlite" && o.backend != "postgresql") {
+    std::cerr << "e2e_bench: --backend must be sqlite or postgresql\n";
+    std::exit(2);
+  }
+  if ((o.backend == "postgresql") != !o.dsn.empty()) {
+    std::cerr << "e2e_bench: --dsn is needed with --backend postgresql, and only then\n";
+    std::exit(2);
+  }
+  if (std::any_of(o.dsn.begin(), o.dsn.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+    std::cerr << "e2e_bench: --dsn must not contain control characters\n";
+    std::exit(2);
   }
   if (o.rate * o.duration_s > 10'000'000) {
     std::cerr << "e2e_bench: --rate times --duration must be at most 10,000,000 records\n";
@@ -181,7 +209,7 @@ struct Report {
   std::vector<int64_t> delivery_ns;
   std::vector<int64_t> confirm_ns;
   std::vector<int64_t> fsync_ns;
-  uint64_t store_bytes = 0;  // hub.db and its WAL once hubd has stopped
+  uint64_t store_bytes = 0;  // hub.db and its WAL, or the PostgreSQL schema, once hubd stopped
   PublishCounts publish;
   std::vector<std::pair<std::string, SubscriberCounts>> subscribers;
   std::vector<std::string> problems;
@@ -300,8 +328,11 @@ int Print(const Options& o, Report& r, bool timed_out) {
   const double f50 = Millis(Percentile(r.fsync_ns, 50));
   const double f99 = Millis(Percentile(r.fsync_ns, 99));
 
-  std::printf("\ne2e_bench: 1 publisher -> hubd -> %zu subscribers, %zu-byte records, %u cores\n",
-              kRecipients.size(), r.record_bytes, std::thread::hardware_concurrency());
+  std::printf(
+      "\ne2e_bench: 1 publisher -> hubd (store: %s) -> %zu subscribers, %zu-byte records, "
+      "%u cores\n",
+      o.backend == "postgresql" ? "postgresql, schema gallery" : "sqlite, embedded",
+      kRecipients.size(), r.record_bytes, std::thread::hardware_concurrency());
   Row("throughput", "records published",
       std::to_string(r.tput_records) + " of " + std::to_string(o.records));
   Row("throughput", "end to end (first send -> last ack x3)",
@@ -320,7 +351,9 @@ int Print(const Options& o, Report& r, bool timed_out) {
   const uint64_t journaled = r.tput_records + r.lat_sent;
   const double store_per_record =
       journaled > 0 ? static_cast<double>(r.store_bytes) / static_cast<double>(journaled) : 0;
-  Row("store", "hub.db + WAL after the run",
+  Row("store",
+      o.backend == "postgresql" ? "schema gallery (tables, indexes; no WAL)"
+                                : "hub.db + WAL after the run",
       fmt::format("{:.1f} MiB, {:.0f} bytes per record journaled",
                   static_cast<double>(r.store_bytes) / (1 << 20), store_per_record));
   uint64_t duplicates = 0, redelivered = 0, leaks = 0, malformed = 0;
@@ -336,12 +369,21 @@ int Print(const Options& o, Report& r, bool timed_out) {
   Row("checks", "duplicate confirms / rejects",
       std::to_string(r.publish.duplicates) + " / " + std::to_string(r.publish.rejected));
 
-  std::printf("\nresult e2e_records_per_s %.0f\n", e2e_rps);
-  std::printf("result confirm_records_per_s %.0f\n", confirm_rps);
-  std::printf("result delivery_p50_ms %.3f\nresult delivery_p99_ms %.3f\n", d50, d99);
-  std::printf("result confirm_p50_ms %.3f\nresult confirm_p99_ms %.3f\n", c50, c99);
-  std::printf("result fdatasync_p50_ms %.3f\nresult fdatasync_p99_ms %.3f\n", f50, f99);
-  std::printf("result store_bytes_per_record %.0f\n", store_per_record);
+  // "result NAME VALUE BACKEND", one per figure, for run.sh.
+  std::printf("\n");
+  auto result = [&](const char* name, const std::string& value) {
+    std::printf("result %s %s %s\n", name, value.c_str(), o.backend.c_str());
+  };
+  result("e2e_records_per_s", fmt::format("{:.0f}", e2e_rps));
+  result("confirm_records_per_s", fmt::format("{:.0f}", confirm_rps));
+  result("offered_records_per_s", std::to_string(o.rate));
+  result("delivery_p50_ms", fmt::format("{:.3f}", d50));
+  result("delivery_p99_ms", fmt::format("{:.3f}", d99));
+  result("confirm_p50_ms", fmt::format("{:.3f}", c50));
+  result("confirm_p99_ms", fmt::format("{:.3f}", c99));
+  result("fdatasync_p50_ms", fmt::format("{:.3f}", f50));
+  result("fdatasync_p99_ms", fmt::format("{:.3f}", f99));
+  result("store_bytes_per_record", fmt::format("{:.0f}", store_per_record));
 
   if (timed_out)
     r.problems.push_back("hard limit of " + std::to_string(o.timeout_s) + " s reached");
@@ -380,9 +422,21 @@ int Main(int argc, char** argv) {
   }
   const std::string dir = dir_template;
   fs::create_directory(fs::path(dir) / "rules");
-  std::ofstream(fs::path(dir) / "hub.yaml") << ConfigYaml(static_cast<uint32_t>(o.window));
+  std::ofstream(fs::path(dir) / "hub.yaml")
+      << ConfigYaml(static_cast<uint32_t>(o.window), StoreChoice{o.backend, o.dsn});
   std::ofstream(fs::path(dir) / "rules" / "bench.yaml") << RulesYaml();
-  std::printf("e2e_bench: folder %s, hubd %s\n", dir.c_str(), o.hubd.c_str());
+  std::printf("e2e_bench: folder %s, hubd %s, store %s\n", dir.c_str(), o.hubd.c_str(),
+              o.backend.c_str());
+  const bool postgres = o.backend == "postgresql";
+  if (postgres) {
+    // hubd creates the schema afresh when it opens the store.
+    if (Status dropped = DropSchema(o.dsn, store::kPostgresSchema); !dropped.ok()) {
+      std::fprintf(stderr, "e2e_bench: %s\n", dropped.ToString().c_str());
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+      return 1;
+    }
+  }
 
   Report r;
   // First, alone on the machine: the disk's own sync latency in the store's folder.
@@ -408,10 +462,19 @@ int Main(int argc, char** argv) {
     if (Status stopped = (*hub)->Stop(std::chrono::seconds(10)); !stopped.ok()) {
       r.problems.push_back(stopped.ToString() + "; see " + (*hub)->log_path());
     }
-    for (const char* name : {"hub.db", "hub.db-wal"}) {
-      std::error_code ec;
-      const auto size = fs::file_size(fs::path(dir) / name, ec);
-      if (!ec) r.store_bytes += size;
+    if (postgres) {
+      auto bytes = SchemaBytes(o.dsn, store::kPostgresSchema);
+      if (bytes.ok()) {
+        r.store_bytes = *bytes;
+      } else {
+        r.problems.push_back(bytes.status().ToString());
+      }
+    } else {
+      for (const char* name : {"hub.db", "hub.db-wal"}) {
+        std::error_code ec;
+        const auto size = fs::file_size(fs::path(dir) / name, ec);
+        if (!ec) r.store_bytes += size;
+      }
     }
   }
   const int code = Print(o, r, timed_out);

@@ -1,48 +1,250 @@
 #!/usr/bin/env bash
-# Builds hubd and e2e_bench (RelWithDebInfo, in build/release as tests/run.sh does), runs the
-# end-to-end benchmark ROUNDS times (default 3) and prints the median of each figure.
-# Arguments go to every e2e_bench round. Takes about 2 minutes once built; exits non-zero
-# when a round fails.
+# Builds hubd, e2e_bench and restart_bench (RelWithDebInfo, in build/release as tests/run.sh
+# does), then, in one go:
+#   1. e2e_bench ROUNDS times (default 3) on the embedded store (SQLite);
+#   2. e2e_bench ROUNDS times on the embedded store with the latency phase at HIGH_RATE
+#      records/s (default 10000; HIGH_RATE=0 skips it);
+#   3. e2e_bench ROUNDS times on PostgreSQL: a private server started in a temporary folder
+#      with tests/store/pg_test_server.sh, stopped (by its PID) when this script exits,
+#      whatever happens (POSTGRESQL=0 skips it);
+#   4. restart_bench once with RESTART_DELIVERIES queued deliveries (default 1000000;
+#      0 skips it);
+# and prints one table: the median of each figure per column, and the restart figures; then
+# each round's values, and the issue's targets, met or not.
+# Arguments go to every e2e_bench round (run.sh sets --backend and --dsn itself, and --rate
+# for step 2). Everything talks to 127.0.0.1 only. The measuring is bounded by BUDGET
+# seconds (default 540; each round is also bounded on its own): a step that no longer fits
+# is skipped and counts as failed. About 3 minutes once built on a 2-core machine. Exits
+# non-zero when a round or a step failed (not when a target is missed).
 #   tests/bench/run.sh
 #   ROUNDS=5 tests/bench/run.sh --records 20000 --rate 1000
+#   HIGH_RATE=0 POSTGRESQL=0 RESTART_DELIVERIES=0 tests/bench/run.sh   # embedded only
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 
 build=build/release
 rounds=${ROUNDS:-3}
-
-echo "== build $build (e2e_bench, hubd)"
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target e2e_bench hubd
-
-results=$(mktemp)
-trap 'rm -f "$results"' EXIT
-for round in $(seq 1 "$rounds"); do
-  echo "== round $round of $rounds"
-  # e2e_bench stops itself at 120 s (--timeout); this is the backstop.
-  if ! timeout 180 "$build/bin/e2e_bench" --hubd "$build/bin/hubd" "$@" >"$results.round"; then
-    cat "$results.round"
-    rm -f "$results.round"
-    echo "run.sh: round $round failed" >&2
-    exit 1
-  fi
-  grep -v '^result ' "$results.round"
-  grep '^result ' "$results.round" >>"$results"
-  rm -f "$results.round"
+high_rate=${HIGH_RATE:-10000}
+postgresql=${POSTGRESQL:-1}
+restart_deliveries=${RESTART_DELIVERIES:-1000000}
+budget=${BUDGET:-540}
+for knob in "ROUNDS=$rounds" "HIGH_RATE=$high_rate" "POSTGRESQL=$postgresql" \
+            "RESTART_DELIVERIES=$restart_deliveries" "BUDGET=$budget"; do
+  case "${knob#*=}" in
+    '' | *[!0-9]*) echo "run.sh: ${knob%%=*} must be a whole number" >&2; exit 2 ;;
+  esac
 done
+[ "$rounds" -ge 1 ] || { echo "run.sh: ROUNDS must be at least 1" >&2; exit 2; }
 
-echo "== median of $rounds rounds ($(nproc) cores)"
-# Lines are "result NAME VALUE"; prints each name (sorted) with its median and every value.
-sort -k2,2 -k3,3g "$results" | awk '
-  { if (!($2 in n)) order[++names] = $2; values[$2, ++n[$2]] = $3 }
+echo "== build $build (e2e_bench, restart_bench, hubd)"
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" --target e2e_bench restart_bench hubd
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/gallery-bench-run.XXXXXX")
+results="$work/results"  # "COLUMN NAME VALUE" per figure of each successful round
+: >"$results"
+failures=()
+pg_dir=""
+
+# Stops the private PostgreSQL server, if one was started: by its PID through
+# pg_test_server.sh, then SIGKILL to that PID should it still be there.
+stop_pg() {
+  [ -n "$pg_dir" ] || return 0
+  local pid pgdata
+  pid=$(cat "$pg_dir/pid" 2>/dev/null || true)
+  if [ -z "$pid" ] && pgdata=$(cat "$pg_dir/pgdata" 2>/dev/null); then
+    # Interrupted between the server's start and the pid file.
+    pid=$(head -1 "$pgdata/data/postmaster.pid" 2>/dev/null || true)
+  fi
+  timeout 60 bash tests/store/pg_test_server.sh stop "$pg_dir" >/dev/null 2>&1 || true
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 1
+    timeout 60 bash tests/store/pg_test_server.sh stop "$pg_dir" >/dev/null 2>&1 || true
+  fi
+  echo "== postgresql server stopped${pid:+ (pid $pid)}"
+  pg_dir=""
+}
+cleanup() {
+  stop_pg
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+started=$SECONDS
+remaining() { echo $((budget - (SECONDS - started))); }
+
+# run_rounds COLUMN ARGS...: ROUNDS rounds of e2e_bench with ARGS; each round's figures go
+# to $results under COLUMN, a failed round's output is shown and the round noted.
+run_rounds() {
+  local column=$1 round cap limit
+  shift
+  for round in $(seq 1 "$rounds"); do
+    cap=$(remaining)
+    [ "$cap" -le 180 ] || cap=180
+    if [ "$cap" -lt 45 ]; then
+      failures+=("$column round $round: skipped, BUDGET of $budget s spent")
+      continue
+    fi
+    # e2e_bench stops itself at --timeout (reporting what it has); this is the backstop.
+    limit=$((cap - 35))
+    [ "$limit" -le 120 ] || limit=120
+    echo "== $column: round $round of $rounds"
+    if timeout "$cap" "$build/bin/e2e_bench" --hubd "$build/bin/hubd" --timeout "$limit" \
+         "$@" >"$work/round" 2>&1; then
+      grep -v '^result ' "$work/round"
+      awk -v c="$column" '$1 == "result" { print c, $2, $3 }' "$work/round" >>"$results"
+    else
+      cat "$work/round"
+      failures+=("$column round $round failed")
+    fi
+  done
+}
+
+run_rounds sqlite "$@" --backend sqlite
+if [ "$high_rate" -gt 0 ]; then
+  run_rounds sqlite-high "$@" --rate "$high_rate" --backend sqlite
+fi
+
+if [ "$postgresql" != 0 ]; then
+  pg_dir="$work/pg"
+  echo "== postgresql: private server (tests/store/pg_test_server.sh)"
+  if timeout 120 bash tests/store/pg_test_server.sh start "$pg_dir"; then
+    run_rounds postgresql "$@" --backend postgresql --dsn "$(cat "$pg_dir/dsn")"
+  else
+    failures+=("postgresql: the private server did not start")
+  fi
+  stop_pg
+fi
+
+if [ "$restart_deliveries" -gt 0 ]; then
+  cap=$(remaining)
+  [ "$cap" -le 420 ] || cap=420
+  if [ "$cap" -lt 60 ]; then
+    failures+=("restart_bench: skipped, BUDGET of $budget s spent")
+  else
+    echo "== restart: $restart_deliveries queued deliveries, embedded store"
+    if timeout "$cap" "$build/bin/restart_bench" --hubd "$build/bin/hubd" \
+         --deliveries "$restart_deliveries" --timeout 120 >"$work/round" 2>&1; then
+      grep -v '^result ' "$work/round"
+      awk '$1 == "result" { print "sqlite", $2, $3 }' "$work/round" >>"$results"
+    else
+      cat "$work/round"
+      failures+=("restart_bench failed")
+    fi
+  fi
+fi
+
+echo
+echo "== results: median of $rounds round(s) per column, restart_bench once; $(nproc) cores," \
+  "$((SECONDS - started)) s"
+sort -k1,1 -k2,2 -k3,3g "$results" | awk -v rounds="$rounds" \
+    -v deliveries="$restart_deliveries" '
+  { key = $1 SUBSEP $2; values[key, ++n[key]] = $3 }
+  function median(key,   k) {
+    k = n[key]
+    if (k == 0) return ""
+    if (k % 2) return values[key, (k + 1) / 2]
+    return (values[key, k / 2] + values[key, k / 2 + 1]) / 2
+  }
+  function cell(column, name, format,   m) {
+    m = median(column SUBSEP name)
+    return m == "" ? "-" : sprintf(format, m)
+  }
+  function row(label, name, format,   c, line) {
+    line = sprintf("%-46s", label)
+    for (c = 1; c <= ncols; c++) line = line sprintf(" %13s", cell(cols[c], name, format))
+    print line
+  }
+  function rate_header(column,   m) {
+    m = median(column SUBSEP "offered_records_per_s")
+    return m == "" ? "" : "at " m "/s"
+  }
   END {
-    for (i = 1; i <= names; i++) {
-      name = order[i]; k = n[name]
-      if (k % 2) median = values[name, (k + 1) / 2]
-      else median = (values[name, k / 2] + values[name, k / 2 + 1]) / 2
-      line = sprintf("%-26s %12s   (", name, median)
-      for (j = 1; j <= k; j++) line = line (j > 1 ? " " : "") values[name, j]
-      print line ")"
+    ncols = split("sqlite sqlite-high postgresql", cols, " ")
+    head1 = sprintf("%-46s", "figure (latency: at the offered rate below)")
+    head2 = sprintf("%-46s", "")
+    for (c = 1; c <= ncols; c++) {
+      head1 = head1 sprintf(" %13s", cols[c] == "postgresql" ? "postgresql" : "sqlite")
+      head2 = head2 sprintf(" %13s", rate_header(cols[c]))
     }
+    print head1; print head2
+    row("end to end, records/s (first send -> ack x3)", "e2e_records_per_s", "%.0f")
+    row("confirmed, records/s (first send -> confirm)", "confirm_records_per_s", "%.0f")
+    row("publish -> delivery p50, ms", "delivery_p50_ms", "%.2f")
+    row("publish -> delivery p99, ms", "delivery_p99_ms", "%.2f")
+    row("publish -> confirm p50, ms", "confirm_p50_ms", "%.2f")
+    row("publish -> confirm p99, ms", "confirm_p99_ms", "%.2f")
+    row("disk: 4 KiB append + fdatasync p50, ms", "fdatasync_p50_ms", "%.2f")
+    row("disk: 4 KiB append + fdatasync p99, ms", "fdatasync_p99_ms", "%.2f")
+    row("store bytes per record journaled", "store_bytes_per_record", "%.0f")
+    print "restart_bench, " deliveries " queued deliveries, once:"
+    row("  fill through the store API, records/s", "restart_fill_records_per_s", "%.0f")
+    row("  hubd start -> accepting, s", "restart_accept_s", "%.3f")
+    row("  hubd start -> first delivery, s", "restart_first_delivery_s", "%.3f")
+    row("  one recipient drains, deliveries/s", "restart_drain_per_s", "%.0f")
+    row("  hubd peak resident memory, MiB", "restart_peak_rss_mib", "%.0f")
+
+    print ""
+    print "== each round (sorted)"
+    for (key in n) keys[++nkeys] = key
+    for (c = 1; c <= ncols; c++) {
+      for (i = 1; i <= nkeys; i++) {
+        split(keys[i], part, SUBSEP)
+        if (part[1] != cols[c] || part[2] ~ /^restart_/) continue
+        line = ""
+        for (j = 1; j <= n[keys[i]]; j++) line = line (j > 1 ? " " : "") values[keys[i], j]
+        lines[cols[c] " " part[2]] = sprintf("%-12s %-24s %s", cols[c], part[2], line)
+      }
+    }
+    # In a stable order: by column, then figure name.
+    nl = 0
+    for (l in lines) sorted[++nl] = l
+    for (i = 2; i <= nl; i++) {
+      v = sorted[i]
+      for (j = i - 1; j >= 1 && sorted[j] > v; j--) sorted[j + 1] = sorted[j]
+      sorted[j + 1] = v
+    }
+    for (i = 1; i <= nl; i++) print lines[sorted[i]]
+
+    print ""
+    print "== targets (medians)"
+    target("sqlite", "e2e_records_per_s", ">=", 50000, 0,
+           "embedded: >= 50000 records/s end to end", "%.0f records/s")
+    high = median("sqlite-high" SUBSEP "offered_records_per_s")
+    at = high == "" ? "at the high rate" : "at " high "/s"
+    target("sqlite-high", "delivery_p50_ms", "<=", 1, 0,
+           "embedded: delivery p50 <= 1 ms " at, "%.2f ms")
+    f99 = median("sqlite-high" SUBSEP "fdatasync_p99_ms")
+    target("sqlite-high", "delivery_p99_ms", "<=", f99 == "" ? "" : f99 + 1, 0,
+           "embedded: delivery p99 <= fdatasync p99 + 1 ms " at,
+           "%.2f ms (limit " (f99 == "" ? "-" : sprintf("%.2f", f99 + 1)) " ms)")
+    target("sqlite", "restart_first_delivery_s", "<=", 5, 1,
+           "restart: delivering again within 5 s", "%.3f s")
+    # 300 MB = 286.1 MiB.
+    target("sqlite", "restart_peak_rss_mib", "<=", 300e6 / 1048576, 0,
+           "restart: hubd peak RSS <= 300 MB (286 MiB)", "%.0f MiB")
+    target("postgresql", "e2e_records_per_s", ">=", 15000, 0,
+           "postgresql: >= 15000 records/s end to end", "%.0f records/s")
+  }
+  # Prints whether the median of NAME in COLUMN is OP LIMIT (and >= 0 when NONNEG).
+  function target(column, name, op, limit, nonneg, label, format,   m, ok, verdict) {
+    m = median(column SUBSEP name)
+    if (m == "" || limit == "") {
+      verdict = "no figure"; m = "-"
+    } else {
+      ok = (op == ">=") ? (m + 0 >= limit) : (m + 0 <= limit)
+      if (nonneg && m + 0 < 0) ok = 0
+      verdict = ok ? "met" : "NOT MET"
+      m = sprintf(format, m)
+    }
+    printf "%-58s %-28s %s\n", label, m, verdict
   }'
+
+if [ ${#failures[@]} -gt 0 ]; then
+  printf 'run.sh: %s\n' "${failures[@]}" >&2
+  exit 1
+fi
