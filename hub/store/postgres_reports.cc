@@ -1,6 +1,7 @@
 // PostgresStore: what reports read (queue lengths, the journal's decisions).
 #include <unordered_map>
 
+#include "hub/store/line_list.h"
 #include "hub/store/postgres_store.h"
 
 namespace gallery::store {
@@ -50,8 +51,8 @@ Result<std::vector<RecordSummary>> PostgresStore::Summaries() {
         if (it == index.end()) continue;
         out[it->second].disclosures.push_back(
             {pg::GetBytes(deliveries.get(), row, 1),
-             pg::SplitLines(pg::GetBytes(deliveries.get(), row, 2)),
-             pg::SplitLines(pg::GetBytes(deliveries.get(), row, 3)),
+             SplitLines(pg::GetBytes(deliveries.get(), row, 2)),
+             SplitLines(pg::GetBytes(deliveries.get(), row, 3)),
              pg::GetBool(deliveries.get(), row, 4)});
       }
       GALLERY_ASSIGN_OR_RETURN(

@@ -1,3 +1,4 @@
+#include "hub/store/line_list.h"
 #include "hub/store/postgres_store.h"
 
 #include <algorithm>
@@ -331,8 +332,8 @@ Status PostgresStore::CommitPipelined(std::span<const NewRecord> records,
       d_ids.AddInt64(next_id[delivery.recipient]++);
       d_seqs.AddInt64(seqs[i]);
       d_payloads.AddInt32(idx);
-      d_rules.AddBytes(pg::JoinLines(delivery.rule_ids));
-      d_withheld.AddBytes(pg::JoinLines(delivery.withheld));
+      d_rules.AddBytes(JoinLines(delivery.rule_ids));
+      d_withheld.AddBytes(JoinLines(delivery.withheld));
     }
     for (const NewWithholding& withholding : records[i].withholdings) {
       w_seqs.AddInt64(seqs[i]);
@@ -388,7 +389,7 @@ Result<std::vector<PendingDelivery>> PostgresStore::Pending(const std::string& r
     for (int row = 0; row < PQntuples(rows.get()); ++row) {
       out.push_back({static_cast<uint64_t>(pg::GetInt64(rows.get(), row, 0)),
                      pg::GetBytes(rows.get(), row, 1),
-                     pg::SplitLines(pg::GetBytes(rows.get(), row, 2)),
+                     SplitLines(pg::GetBytes(rows.get(), row, 2)),
                      pg::GetBytes(rows.get(), row, 3)});
     }
     return out;

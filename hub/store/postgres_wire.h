@@ -86,10 +86,6 @@ Code CodeForSqlState(std::string_view sqlstate);
 // quote stored values.
 Status PgError(PGconn* conn, const PGresult* result, std::string_view what);
 
-// Lists of names (rule ids, field paths) are stored one per line, as in the embedded store.
-std::string JoinLines(const std::vector<std::string>& items);
-std::vector<std::string> SplitLines(const std::string& text);
-
 // `name` quoted as an SQL identifier.
 std::string QuoteIdentifier(std::string_view name);
 

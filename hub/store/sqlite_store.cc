@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "hub/store/line_list.h"
 #include "hub/store/sqlite_wal_check.h"
 
 namespace gallery::store {
@@ -56,22 +57,6 @@ CREATE TABLE IF NOT EXISTS withholdings(
   reason TEXT NOT NULL,
   PRIMARY KEY(seq, agency)) WITHOUT ROWID;
 )sql";
-
-std::string JoinLines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += '\n';
-    out += item;
-  }
-  return out;
-}
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
 
 
 }  // namespace
