@@ -178,20 +178,7 @@ TEST(FaultPostgresRestartTest, ServerRestartedAndCrashedUnderLoadLosesNoConfirme
   std::cout << "crash: hubd refused " << crash_failures << " batches meanwhile\n";
   EXPECT_GT(crash_failures, 0u) << "the crash was not noticed: the test shows nothing";
 
-  const Status finished = publisher.Finish();
-  ASSERT_TRUE(finished.ok()) << finished.ToString();
-  ASSERT_EQ(publisher.confirmed_ids().size(), publisher.published().size())
-      << "Flush returned ok with records unconfirmed";
-
-  const bool drained = WaitFor([&] { return region.PendingDeliveries() == 0; }, std::chrono::seconds(30),
-                               std::chrono::milliseconds(100));
-  for (const auto& agency : kFaultSinks) {
-    EXPECT_TRUE(region.sink(agency).running()) << SinkDeath(region, agency);
-  }
-  region.StopSinks();
-  EXPECT_TRUE(drained) << region.PendingDeliveries() << " deliveries still unacked";
-  EXPECT_EQ(region.JournaledRecords(), publisher.published().size());
-  CountEveryRecipient(region, publisher.ledger(), kFaultSinks);
+  FinishAndCountEveryRecord(region, publisher);
 
   auto journaled = region.JournaledDeliveries();
   for (const auto& agency : kFaultSinks) {

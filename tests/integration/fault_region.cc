@@ -70,4 +70,20 @@ std::map<std::string, DeliveryTally> CountEveryRecipient(const TestRegion& regio
   return tallies;
 }
 
+void FinishAndCountEveryRecord(TestRegion& region, LoadPublisher& publisher) {
+  const Status finished = publisher.Finish();
+  EXPECT_TRUE(finished.ok()) << finished.ToString();
+  EXPECT_EQ(publisher.confirmed_ids().size(), publisher.published().size())
+      << "Flush returned ok with records unconfirmed";
+  const bool drained = WaitFor([&] { return region.PendingDeliveries() == 0; },
+                               std::chrono::seconds(30), std::chrono::milliseconds(100));
+  for (const auto& agency : kFaultSinks) {
+    EXPECT_TRUE(region.sink(agency).running()) << SinkDeath(region, agency);
+  }
+  region.StopSinks();
+  EXPECT_TRUE(drained) << region.PendingDeliveries() << " deliveries still unacked";
+  EXPECT_EQ(region.JournaledRecords(), publisher.published().size());
+  CountEveryRecipient(region, publisher.ledger(), kFaultSinks);
+}
+
 }  // namespace gallery::testing

@@ -73,6 +73,12 @@ std::map<std::string, DeliveryTally> CountEveryRecipient(const TestRegion& regio
                                                          const PublishLedger& ledger,
                                                          const std::vector<std::string>& sinks);
 
+// Ends a fault run: finishes the publisher, which must have every record confirmed; waits
+// for every delivery to be acked; checks each sink survived; stops the sinks; checks the
+// journal holds each published record once; and counts every record at every recipient
+// (CountEveryRecipient). Adds a test failure for anything wrong.
+void FinishAndCountEveryRecord(TestRegion& region, LoadPublisher& publisher);
+
 // The last line of `log` that contains `needle`, or "" when none does.
 std::string LastLineWith(const std::string& log, const std::string& needle);
 

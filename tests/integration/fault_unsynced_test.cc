@@ -176,20 +176,7 @@ TEST(FaultUnsyncedTest, UnsyncedWritesLostAtThreeCrashesLoseNoConfirmedRecord) {
     const size_t after_last = publisher.confirmed() + kConfirmsBetweenCrashes;
     ASSERT_TRUE(WaitFor([&] { return publisher.confirmed() >= after_last || publisher.done_sending(); },
                         std::chrono::seconds(20)));
-    const Status finished = publisher.Finish();
-    ASSERT_TRUE(finished.ok()) << finished.ToString();
-    ASSERT_EQ(publisher.confirmed_ids().size(), publisher.published().size())
-        << "Flush returned ok with records unconfirmed";
-
-    const bool drained = WaitFor([&] { return region.PendingDeliveries() == 0; }, std::chrono::seconds(30),
-                                 std::chrono::milliseconds(100));
-    for (const auto& agency : kFaultSinks) {
-      EXPECT_TRUE(region.sink(agency).running()) << SinkDeath(region, agency);
-    }
-    region.StopSinks();
-    EXPECT_TRUE(drained) << region.PendingDeliveries() << " deliveries still unacked";
-    EXPECT_EQ(region.JournaledRecords(), publisher.published().size());
-    CountEveryRecipient(region, publisher.ledger(), kFaultSinks);
+    FinishAndCountEveryRecord(region, publisher);
   }
   if (!::testing::Test::HasFailure()) std::filesystem::remove_all(base);
 }
