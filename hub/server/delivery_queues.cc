@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "hub/server/deliver_frame.h"
+#include "hub/common/now_micros.h"
 
 namespace gallery::server {
 namespace {
@@ -15,12 +16,6 @@ Clock::duration Backoff(uint32_t failures) {
   const auto base = std::chrono::milliseconds(250);
   const uint32_t doublings = std::min<uint32_t>(failures > 0 ? failures - 1 : 0, 7);
   return std::min<Clock::duration>(base * (1u << doublings), std::chrono::seconds(30));
-}
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace

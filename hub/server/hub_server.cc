@@ -6,6 +6,7 @@
 
 #include "hub/common/wire_codes.h"
 #include "hub/server/admin_api.h"
+#include "hub/common/now_micros.h"
 
 namespace gallery::server {
 namespace {
@@ -17,12 +18,6 @@ constexpr int kMaxBatch = 2048;
 constexpr auto kTimerInterval = std::chrono::milliseconds(100);
 constexpr size_t kMaxHeldAcks = 1'000'000;
 constexpr auto kPurgeInterval = std::chrono::minutes(1);
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 

@@ -5,15 +5,10 @@
 #include <cstdint>
 
 #include "hub/store/postgres_store.h"
+#include "hub/common/now_micros.h"
 
 namespace gallery::store {
 namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Columns 0..8 of kListDeadLetters and kGetDeadLetter.
 DeadLetter ReadLetter(const PGresult* rows, int row) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
+#include "hub/common/now_micros.h"
 
 namespace gallery::store {
 namespace {
@@ -14,12 +15,6 @@ namespace {
 using pg::ArrayParam;
 using pg::Params;
 using pg::Stmt;
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool IsSchemaName(std::string_view name) {
   if (name.empty() || name.size() > 63) return false;

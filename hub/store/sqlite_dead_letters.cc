@@ -1,6 +1,8 @@
 // SqliteStore: dead letters and payload retention.
 #include "hub/store/sqlite_store.h"
 
+#include "hub/common/now_micros.h"
+
 namespace gallery::store {
 namespace {
 

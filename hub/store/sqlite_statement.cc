@@ -5,6 +5,7 @@
 #include <cstring>
 #include <cstdio>
 #include <utility>
+#include "hub/common/now_micros.h"
 
 namespace gallery::store {
 
@@ -67,12 +68,6 @@ std::string Statement::ColumnBlob(int index) const {
 
 bool Statement::ColumnIsNull(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
-}
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 Status Exec(sqlite3* db, std::string_view sql, std::string_view what) {

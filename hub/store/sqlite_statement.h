@@ -47,9 +47,6 @@ class Statement {
 // Runs `sql` (no results expected). Errors name `what`.
 Status Exec(sqlite3* db, std::string_view sql, std::string_view what);
 
-// Microseconds since the epoch, as stored in the tables.
-int64_t NowMicros();
-
 // Maps an SQLite error code to a Status: disk full, read-only and I/O errors become
 // kUnavailable (retry later), corruption kDataLoss, others kInternal.
 Status SqliteError(sqlite3* db, int rc, std::string_view what);

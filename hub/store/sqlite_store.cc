@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "hub/common/now_micros.h"
 #include "hub/store/line_list.h"
 #include "hub/store/sqlite_wal_check.h"
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/store/store_test_backends.h"
+#include "hub/common/now_micros.h"
 
 // Asserts that a Status is ok, printing it when it is not.
 #define ASSERT_OK(expr)                                                  \
@@ -20,12 +21,6 @@
   } while (0)
 
 namespace gallery::store {
-
-inline int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 class StoreConformanceTest : public ::testing::TestWithParam<std::string> {
  protected:
