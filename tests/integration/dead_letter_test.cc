@@ -48,25 +48,17 @@ CommandResult Hubctl(const std::string& arguments) {
   return result;
 }
 
-sdk::ClientOptions Client(const std::string& endpoint, const std::string& agency) {
-  sdk::ClientOptions options;
-  options.endpoint = endpoint;
-  options.agency = agency;
-  options.heartbeat_interval = std::chrono::milliseconds(200);
-  return options;
-}
-
 class DeadLetterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     endpoint_ = region_.StartHub();
     admin_ = " --admin " + region_.admin_address();
-    sdk::Publisher publisher(Client(endpoint_, "asc"));
+    sdk::Publisher publisher(TestClient(endpoint_, "asc"));
     ASSERT_TRUE(publisher.Send(SingleAssessment("asc:poison", kNhsNumbers[0], "")).ok());
     ASSERT_TRUE(publisher.Send(SingleAssessment("asc:fine", kNhsNumbers[1], "")).ok());
     auto outcomes = publisher.Flush(std::chrono::seconds(20));
     ASSERT_TRUE(outcomes.ok()) << outcomes.status().ToString();
-    subscriber_ = std::make_unique<sdk::Subscriber>(Client(endpoint_, "dn"));
+    subscriber_ = std::make_unique<sdk::Subscriber>(TestClient(endpoint_, "dn"));
   }
 
   // Takes deliveries for up to `timeout`: refuses "asc:poison" unless `accept_poison`,

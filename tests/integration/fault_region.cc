@@ -7,13 +7,7 @@
 namespace gallery::testing {
 
 sdk::ClientOptions FaultClient(const std::string& endpoint, const std::string& agency) {
-  sdk::ClientOptions options;
-  options.endpoint = endpoint;
-  options.agency = agency;
-  options.client_name = "fault-test";
-  options.heartbeat_interval = std::chrono::milliseconds(200);
-  options.hub_silence_timeout = std::chrono::milliseconds(1000);
-  options.confirm_timeout = std::chrono::milliseconds(1000);
+  sdk::ClientOptions options = TestClient(endpoint, agency);
   options.max_in_flight = 200;
   return options;
 }

@@ -59,8 +59,7 @@ class BackendFaultTest : public ::testing::TestWithParam<StoreBackend> {
 
 inline const std::vector<std::string> kFaultSinks = {"dn", "gp-a", "gp-b"};
 
-// SDK settings for the tests: heartbeats every 200 ms, a hub silent for 1 s presumed gone,
-// a record unconfirmed for 1 s sent again, at most 200 records in flight.
+// TestClient with at most 200 records in flight, so that a crash catches some in flight.
 sdk::ClientOptions FaultClient(const std::string& endpoint, const std::string& agency);
 
 // The confirmed records that kFaultRules send to `agency`: dn and housing all, gp-a and

@@ -47,16 +47,6 @@ rules:
 
 const std::vector<std::string> kRecipients = {"gp-a", "gp-b", "dn", "housing"};
 
-sdk::ClientOptions Client(const std::string& endpoint, const std::string& agency) {
-  sdk::ClientOptions options;
-  options.endpoint = endpoint;
-  options.agency = agency;
-  options.heartbeat_interval = std::chrono::milliseconds(200);
-  options.hub_silence_timeout = std::chrono::milliseconds(1500);
-  options.confirm_timeout = std::chrono::milliseconds(2000);
-  return options;
-}
-
 std::set<std::string> RecordIds(const std::vector<v1::Deliver>& inbox) {
   std::set<std::string> ids;
   for (const auto& d : inbox) ids.insert(d.record().record_id());
@@ -83,7 +73,7 @@ TEST_F(HubDeliveryTest, EachAgencyReceivesOnlyWhatTheProtocolLetsThrough) {
   const std::string endpoint = region_.StartHub();
   for (const auto& agency : kRecipients) region_.StartSink(agency);
 
-  sdk::Publisher publisher(Client(endpoint, "asc"));
+  sdk::Publisher publisher(TestClient(endpoint, "asc"));
   ASSERT_TRUE(publisher.Send(SingleAssessment("asc:1", kNhsNumbers[0], "A00001")).ok());
   ASSERT_TRUE(publisher.Send(SingleAssessment("asc:2", kNhsNumbers[1], "A00002")).ok());
   ASSERT_TRUE(publisher.Send(SingleAssessment("asc:3", kNhsNumbers[2], "A00001")).ok());
@@ -124,7 +114,7 @@ TEST_F(HubDeliveryTest, InvalidRecordIsRejectedNamingTheFieldAndReachesNoOne) {
   const std::string endpoint = region_.StartHub();
   for (const auto& agency : kRecipients) region_.StartSink(agency);
 
-  sdk::Publisher publisher(Client(endpoint, "asc"));
+  sdk::Publisher publisher(TestClient(endpoint, "asc"));
   ASSERT_TRUE(publisher.Send(SingleAssessment("asc:bad", "9990000019", "A00001")).ok());
   ASSERT_TRUE(publisher.Send(SingleAssessment("asc:good", kNhsNumbers[4], "A00001")).ok());
   auto outcomes = publisher.Flush(std::chrono::seconds(20));
@@ -144,7 +134,7 @@ TEST_F(HubDeliveryTest, InvalidRecordIsRejectedNamingTheFieldAndReachesNoOne) {
 TEST_F(HubDeliveryTest, SameRecordIdPublishedTwiceIsConfirmedTwiceAndDeliveredOnce) {
   const std::string endpoint = region_.StartHub();
   region_.StartSink("dn");
-  sdk::Publisher publisher(Client(endpoint, "asc"));
+  sdk::Publisher publisher(TestClient(endpoint, "asc"));
   ASSERT_TRUE(publisher.Send(SingleAssessment("asc:twice", kNhsNumbers[0], "A00001")).ok());
   auto first = publisher.Flush(std::chrono::seconds(20));
   ASSERT_TRUE(first.ok());
@@ -163,7 +153,7 @@ TEST_F(HubDeliveryTest, SameRecordIdPublishedTwiceIsConfirmedTwiceAndDeliveredOn
 
 TEST_F(HubDeliveryTest, RecordClaimingAnotherSourceAgencyIsRefused) {
   const std::string endpoint = region_.StartHub();
-  sdk::Publisher publisher(Client(endpoint, "dn"));
+  sdk::Publisher publisher(TestClient(endpoint, "dn"));
   ASSERT_TRUE(publisher.Send(SingleAssessment("asc:spoof", kNhsNumbers[0], "A00001")).ok());
   auto outcomes = publisher.Flush(std::chrono::seconds(20));
   ASSERT_TRUE(outcomes.ok());
@@ -175,7 +165,7 @@ TEST_F(HubDeliveryTest, RecordClaimingAnotherSourceAgencyIsRefused) {
 
 TEST_F(HubDeliveryTest, UnknownAgencyIsRefusedAtHello) {
   const std::string endpoint = region_.StartHub();
-  sdk::Publisher publisher(Client(endpoint, "not-an-agency"));
+  sdk::Publisher publisher(TestClient(endpoint, "not-an-agency"));
   (void)publisher.Send(SingleAssessment("x:1", kNhsNumbers[0], "A00001"));
   auto outcomes = publisher.Flush(std::chrono::seconds(10));
   ASSERT_FALSE(outcomes.ok());
@@ -185,7 +175,7 @@ TEST_F(HubDeliveryTest, UnknownAgencyIsRefusedAtHello) {
 
 TEST_F(HubDeliveryTest, OfflineRecipientGetsItsWholeBacklogInOrderWhenItConnects) {
   const std::string endpoint = region_.StartHub();
-  sdk::Publisher publisher(Client(endpoint, "asc"));
+  sdk::Publisher publisher(TestClient(endpoint, "asc"));
   std::vector<std::string> sent;
   for (int i = 0; i < 50; ++i) {
     sent.push_back("asc:backlog:" + std::to_string(i));
@@ -203,20 +193,20 @@ TEST_F(HubDeliveryTest, OfflineRecipientGetsItsWholeBacklogInOrderWhenItConnects
 
 TEST_F(HubDeliveryTest, DeliveriesNotAckedAreSentAgainToTheNextSubscriber) {
   const std::string endpoint = region_.StartHub();
-  sdk::Publisher publisher(Client(endpoint, "asc"));
+  sdk::Publisher publisher(TestClient(endpoint, "asc"));
   ASSERT_TRUE(publisher.Send(SingleAssessment("asc:unacked", kNhsNumbers[0], "A00001")).ok());
   ASSERT_TRUE(publisher.Flush(std::chrono::seconds(20)).ok());
 
   uint64_t first_id = 0;
   {
-    sdk::Subscriber careless(Client(endpoint, "dn"));
+    sdk::Subscriber careless(TestClient(endpoint, "dn"));
     auto delivery = careless.Next(std::chrono::seconds(10));
     ASSERT_TRUE(delivery.ok() && delivery->has_value());
     first_id = (*delivery)->delivery_id;
     EXPECT_FALSE((*delivery)->redelivered);
   }  // gone without acking
 
-  sdk::Subscriber careful(Client(endpoint, "dn"));
+  sdk::Subscriber careful(TestClient(endpoint, "dn"));
   auto again = careful.Next(std::chrono::seconds(10));
   ASSERT_TRUE(again.ok() && again->has_value());
   EXPECT_EQ((*again)->delivery_id, first_id);

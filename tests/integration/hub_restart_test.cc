@@ -39,13 +39,8 @@ TEST(HubRestartTest, KillingHubMidRunLosesNoConfirmedRecordAndDeliversEachOnce) 
   std::set<std::string> confirmed;
   Status publish_status;
   std::thread publishing([&] {
-    sdk::ClientOptions options;
-    options.endpoint = endpoint;
-    options.agency = "asc";
+    sdk::ClientOptions options = TestClient(endpoint, "asc");
     options.max_in_flight = 100;
-    options.heartbeat_interval = std::chrono::milliseconds(200);
-    options.hub_silence_timeout = std::chrono::milliseconds(1000);
-    options.confirm_timeout = std::chrono::milliseconds(2000);
     sdk::Publisher publisher(options);
     for (int i = 0; i < kRecords && publish_status.ok(); ++i) {
       publish_status = publisher.Send(

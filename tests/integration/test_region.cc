@@ -92,6 +92,17 @@ std::string FixtureServerDsn() {
   return dsn;
 }
 
+sdk::ClientOptions TestClient(const std::string& endpoint, const std::string& agency) {
+  sdk::ClientOptions options;
+  options.endpoint = endpoint;
+  options.agency = agency;
+  options.client_name = "gallery-test";
+  options.heartbeat_interval = std::chrono::milliseconds(200);
+  options.hub_silence_timeout = std::chrono::milliseconds(1000);
+  options.confirm_timeout = std::chrono::milliseconds(1000);
+  return options;
+}
+
 TestRegion::TestRegion(const std::string& name, const std::string& agencies_yaml,
                        const std::string& rules_yaml, const std::filesystem::path& store_dir,
                        const std::string& delivery_yaml)

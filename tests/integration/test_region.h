@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/sdk/client_options.h"
 #include "gallery/v1/wire.pb.h"
 #include "tests/integration/child_process.h"
 
@@ -48,6 +49,10 @@ struct RegionOptions {
   // Lines added to the config's delivery section, e.g. "  max_attempts: 2\n".
   std::string delivery_yaml;
 };
+
+// SDK settings for tests: heartbeats every 200 ms, a hub silent for 1 s presumed gone, a
+// record unconfirmed for 1 s sent again, so that failures show within a test's time.
+sdk::ClientOptions TestClient(const std::string& endpoint, const std::string& agency);
 
 class TestRegion {
  public:
