@@ -8,8 +8,9 @@ packages=(
   libzmq3-dev cppzmq-dev libsodium-dev
   libprotobuf-dev protobuf-compiler
   libboost-dev libboost-program-options-dev nlohmann-json3-dev
-  libyaml-cpp-dev libspdlog-dev libsqlite3-dev sqlite3
+  libyaml-cpp-dev libspdlog-dev libfmt-dev libsqlite3-dev sqlite3
   postgresql libpq-dev
+  prometheus  # promtool: checks hubd's /metrics text and the alert rules in the tests
   libgtest-dev libgmock-dev
   python3
 )
@@ -33,3 +34,7 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The package also brings a Prometheus server; Gallery needs only its promtool here.
+if [ -d /run/systemd/system ] && [[ " ${missing[*]} " == *" prometheus "* ]]; then
+  systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
