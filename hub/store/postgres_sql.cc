@@ -10,6 +10,9 @@ namespace {
 // embedded store, whatever the database's locale. Values taken from records as published
 // (record id, GP practice code, withheld field paths) are bytea: text refuses some bytes (NUL)
 // that the embedded store keeps, and one such record would otherwise fail every batch it is in.
+// A record's row holds its payload as received and its distinct redactions (`redacted`,
+// indexed by the deliveries' payload_idx), uncompressed and kept in the row up to about
+// 8 KB: one heap tuple and no TOAST work for typical records.
 // Each recipient's queue is the table `queue`: the deliveries neither acked nor dead-lettered.
 // Acking deletes from it and stamps the delivery; as no index covers the stamped columns and
 // pages keep room (fillfactor), the stamp is a heap-only update, with no index to maintain.
@@ -26,12 +29,11 @@ CREATE TABLE IF NOT EXISTS {S}.records(
   registered_gp_ods bytea NOT NULL,
   received_at_us bigint NOT NULL,
   rule_set_hash text NOT NULL,
-  payload bytea NOT NULL);
-CREATE TABLE IF NOT EXISTS {S}.payloads(
-  seq bigint NOT NULL,
-  idx integer NOT NULL,
-  bytes bytea NOT NULL,
-  PRIMARY KEY(seq, idx));
+  payload bytea NOT NULL,
+  redacted bytea[] NOT NULL)
+  WITH (toast_tuple_target = 8160);
+ALTER TABLE {S}.records ALTER COLUMN payload SET STORAGE EXTERNAL,
+  ALTER COLUMN redacted SET STORAGE EXTERNAL;
 CREATE TABLE IF NOT EXISTS {S}.deliveries(
   recipient text NOT NULL,
   delivery_id bigint NOT NULL,
@@ -73,28 +75,46 @@ INSERT INTO {S}.meta(key, value) VALUES('format', '{F}') ON CONFLICT (key) DO NO
 constexpr std::string_view kStatements[] = {
     // kFindExisting
     "SELECT record_id FROM {S}.records WHERE record_id = ANY($1::bytea[])",
-    // kInsertRecords: in input order, so that seq is journal order.
-    "INSERT INTO {S}.records(record_id, source_agency, record_type, registered_gp_ods,"
-    " received_at_us, rule_set_hash, payload)"
-    " SELECT r.id, r.src, r.typ, r.gp, r.at, $7::text, r.payload FROM unnest($1::bytea[],"
-    " $2::text[], $3::text[], $4::bytea[], $5::int8[], $6::bytea[]) WITH ORDINALITY"
-    " AS r(id, src, typ, gp, at, payload, ord) ORDER BY r.ord"
-    " ON CONFLICT (record_id) DO NOTHING RETURNING record_id, seq",
-    // kBumpCounters: row locks on the counters serialize hub instances per recipient.
-    "INSERT INTO {S}.recipient_counters AS c(recipient, last_id)"
-    " SELECT * FROM unnest($1::text[], $2::int8[])"
-    " ON CONFLICT (recipient) DO UPDATE SET last_id = c.last_id + excluded.last_id"
-    " RETURNING recipient, last_id",
-    // kInsertRouted: payloads, deliveries and withholdings of the new records, one round trip.
-    "WITH p AS (INSERT INTO {S}.payloads(seq, idx, bytes)"
-    "  SELECT * FROM unnest($1::int8[], $2::int4[], $3::bytea[])),"
-    " w AS (INSERT INTO {S}.withholdings(seq, agency, reason)"
-    "  SELECT * FROM unnest($10::int8[], $11::text[], $12::text[])),"
-    " q AS (INSERT INTO {S}.queue(recipient, delivery_id)"
-    "  SELECT * FROM unnest($4::text[], $5::int8[]))"
-    " INSERT INTO {S}.deliveries(recipient, delivery_id, seq, payload_idx, rule_ids, withheld)"
-    " SELECT * FROM unnest($4::text[], $5::int8[], $6::int8[], $7::int4[], $8::text[],"
-    " $9::bytea[])",
+    // kJournalBatch: a whole batch in one statement, so that a commit is one round trip.
+    // r: the records, in input order so that seq is journal order; ids already journaled are
+    // skipped, and only the new ones come back (the statement's result). n: each new
+    // record's position in the batch. d: the deliveries of new records. c: each recipient's
+    // next delivery ids, reserved in the database (row locks on the counters, taken in
+    // recipient order, serialize hub instances per recipient). m: the delivery ids, in
+    // journal order per recipient. a: each record's distinct redactions, in payload_idx
+    // order, stored in its row. A record id twice in the batch is journaled once, at its
+    // first position. Then the queue, withholdings and deliveries.
+    "WITH a AS (SELECT x.rec, array_agg(x.bytes ORDER BY x.idx) AS redacted"
+    "  FROM unnest($13::int4[], $14::int4[], $15::bytea[]) AS x(rec, idx, bytes)"
+    "  GROUP BY x.rec),"
+    " r AS (INSERT INTO {S}.records(record_id, source_agency, record_type,"
+    "  registered_gp_ods, received_at_us, rule_set_hash, payload, redacted)"
+    "  SELECT x.id, x.src, x.typ, x.gp, x.at, $7::text, x.payload,"
+    "  coalesce(a.redacted, '{}') FROM unnest($1::bytea[],"
+    "  $2::text[], $3::text[], $4::bytea[], $5::int8[], $6::bytea[]) WITH ORDINALITY"
+    "  AS x(id, src, typ, gp, at, payload, ord) LEFT JOIN a ON a.rec = x.ord ORDER BY x.ord"
+    "  ON CONFLICT (record_id) DO NOTHING RETURNING record_id, seq),"
+    " n AS (SELECT min(x.ord) AS ord, r.seq FROM r JOIN unnest($1::bytea[]) WITH ORDINALITY"
+    "  AS x(id, ord) ON x.id = r.record_id GROUP BY r.seq),"
+    " d AS (SELECT n.seq, x.ord, x.recipient, x.pidx, x.rules, x.withheld"
+    "  FROM unnest($8::int4[], $9::text[], $10::int4[], $11::text[], $12::bytea[])"
+    "  WITH ORDINALITY AS x(rec, recipient, pidx, rules, withheld, ord)"
+    "  JOIN n ON n.ord = x.rec),"
+    " c AS (INSERT INTO {S}.recipient_counters AS k(recipient, last_id)"
+    "  SELECT recipient, count(*) FROM d GROUP BY recipient ORDER BY recipient"
+    "  ON CONFLICT (recipient) DO UPDATE SET last_id = k.last_id + excluded.last_id"
+    "  RETURNING recipient, last_id),"
+    " m AS (SELECT d.recipient, d.seq, d.pidx, d.rules, d.withheld, c.last_id"
+    "  - count(*) OVER (PARTITION BY d.recipient)"
+    "  + row_number() OVER (PARTITION BY d.recipient ORDER BY d.seq, d.ord) AS delivery_id"
+    "  FROM d JOIN c ON c.recipient = d.recipient),"
+    " q AS (INSERT INTO {S}.queue(recipient, delivery_id) SELECT recipient, delivery_id FROM m),"
+    " w AS (INSERT INTO {S}.withholdings(seq, agency, reason) SELECT n.seq, x.agency, x.reason"
+    "  FROM unnest($16::int4[], $17::text[], $18::text[]) AS x(rec, agency, reason)"
+    "  JOIN n ON n.ord = x.rec),"
+    " l AS (INSERT INTO {S}.deliveries(recipient, delivery_id, seq, payload_idx, rule_ids,"
+    "  withheld) SELECT recipient, delivery_id, seq, pidx, rules, withheld FROM m)"
+    " SELECT record_id FROM r",
     // kAckDeliveries: per recipient, so that both steps are index scans whatever the
     // statistics say (a join with the unnested acks may be planned as a scan of the table).
     "WITH q AS (DELETE FROM {S}.queue WHERE recipient = $1::text"
@@ -106,9 +126,8 @@ constexpr std::string_view kStatements[] = {
     "SELECT q.delivery_id, x.bytes, x.rule_ids, x.record_id"
     " FROM (SELECT delivery_id FROM {S}.queue WHERE recipient = $1::text"
     "  AND delivery_id > $2::int8 ORDER BY delivery_id LIMIT $3::int8) q,"
-    " LATERAL (SELECT p.bytes, d.rule_ids, r.record_id FROM {S}.deliveries d"
-    "  JOIN {S}.payloads p ON p.seq = d.seq AND p.idx = d.payload_idx"
-    "  JOIN {S}.records r ON r.seq = d.seq"
+    " LATERAL (SELECT r.redacted[d.payload_idx + 1] AS bytes, d.rule_ids, r.record_id"
+    "  FROM {S}.deliveries d JOIN {S}.records r ON r.seq = d.seq"
     "  WHERE d.recipient = $1::text AND d.delivery_id = q.delivery_id OFFSET 0) x"
     " ORDER BY q.delivery_id",
     // kPendingCounts
@@ -137,9 +156,8 @@ constexpr std::string_view kStatements[] = {
     " WHERE l.retried_at_us IS NULL AND l.dropped_at_us IS NULL ORDER BY l.id",
     // kGetDeadLetter
     "SELECT l.id, r.record_id, r.source_agency, r.record_type, l.recipient, l.delivery_id,"
-    " l.attempts, l.reason, l.at_us, CASE WHEN $2::int8 <> 0 THEN p.bytes END"
+    " l.attempts, l.reason, l.at_us, CASE WHEN $2::int8 <> 0 THEN r.redacted[l.payload_idx + 1] END"
     " FROM {S}.dead_letters l JOIN {S}.records r ON r.seq = l.seq"
-    " LEFT JOIN {S}.payloads p ON p.seq = l.seq AND p.idx = l.payload_idx"
     " WHERE l.id = $1::int8 AND l.retried_at_us IS NULL AND l.dropped_at_us IS NULL",
     // kRetryDeadLetter: one statement, so retiring the letter, taking the recipient's next
     // id and queueing the delivery again are one atomic step.
@@ -159,18 +177,17 @@ constexpr std::string_view kStatements[] = {
     " AND retried_at_us IS NULL AND dropped_at_us IS NULL",
     // kPurge: a delivery is settled when acked, or when its dead letter was dropped or
     // retried (the retry is a delivery of its own), as in the embedded store.
-    "WITH p AS (UPDATE {S}.records r SET payload = ''::bytea"
+    "WITH p AS (UPDATE {S}.records r SET payload = ''::bytea, redacted = '{}'"
     "  WHERE octet_length(r.payload) > 0 AND r.received_at_us < $1::int8 AND NOT EXISTS ("
     "   SELECT 1 FROM {S}.deliveries d LEFT JOIN {S}.dead_letters l ON l.id = d.dead_letter_id"
     "   WHERE d.seq = r.seq AND NOT ("
     "    (d.acked_at_us IS NOT NULL AND d.acked_at_us < $1::int8)"
     "    OR (l.dropped_at_us IS NOT NULL AND l.dropped_at_us < $1::int8)"
     "    OR l.retried_at_us IS NOT NULL))"
-    "  RETURNING r.seq),"
-    " gone AS (DELETE FROM {S}.payloads WHERE seq IN (SELECT seq FROM p))"
+    "  RETURNING r.seq)"
     " SELECT count(*) FROM p",
 };
-static_assert(std::size(kStatements) == 16);
+static_assert(std::size(kStatements) == 14);
 
 std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {

@@ -7,14 +7,12 @@
 namespace gallery::store::pg {
 
 // Bumped when the tables change shape; a schema holding another format is refused.
-inline constexpr std::string_view kFormat = "gallery-store-1";
+inline constexpr std::string_view kFormat = "gallery-store-2";
 
 // The prepared statements, named "g<value>" on each connection.
 enum Stmt : int {
   kFindExisting,
-  kInsertRecords,
-  kBumpCounters,
-  kInsertRouted,
+  kJournalBatch,
   kAckDeliveries,
   kPending,
   kPendingCounts,

@@ -241,113 +241,65 @@ Status PostgresStore::Commit(std::span<const NewRecord> records,
 Status PostgresStore::CommitPipelined(std::span<const NewRecord> records,
                                       std::span<const AckedDelivery> acks,
                                       const std::string& rule_set_hash) {
-  // 1. The records; the server says which were new and their journal positions.
-  std::vector<int64_t> seqs(records.size(), 0);
   std::vector<Call> calls = {
       {pg::kStmtCount, nullptr, PGRES_COMMAND_OK, "starting a commit", "BEGIN"}};
-  if (records.empty()) {
-    GALLERY_RETURN_IF_ERROR(RunPipelined(calls).status());
-  } else {
-    ArrayParam ids(pg::kByteaOid), sources(pg::kTextOid), types(pg::kTextOid), gps(pg::kByteaOid),
-        received(pg::kInt8Oid), payloads(pg::kByteaOid);
-    for (const NewRecord& record : records) {
+
+  // The records with their deliveries, payloads and withholdings, by position in the batch
+  // (1-based, as the statement's WITH ORDINALITY counts).
+  Params journal;
+  ArrayParam ids(pg::kByteaOid), sources(pg::kTextOid), types(pg::kTextOid), gps(pg::kByteaOid),
+      received(pg::kInt8Oid), payloads(pg::kByteaOid);
+  ArrayParam d_records(pg::kInt4Oid), d_recipients(pg::kTextOid), d_payloads(pg::kInt4Oid),
+      d_rules(pg::kTextOid), d_withheld(pg::kByteaOid);
+  ArrayParam p_records(pg::kInt4Oid), p_idxs(pg::kInt4Oid), p_bytes(pg::kByteaOid);
+  ArrayParam w_records(pg::kInt4Oid), w_agencies(pg::kTextOid), w_reasons(pg::kTextOid);
+  if (!records.empty()) {
+    for (size_t i = 0; i < records.size(); ++i) {
+      const NewRecord& record = records[i];
+      const int32_t ord = static_cast<int32_t>(i + 1);
       ids.AddBytes(record.record_id);
       sources.AddBytes(record.source_agency);
       types.AddBytes(record.record_type);
       gps.AddBytes(record.registered_gp_ods);
       received.AddInt64(record.received_at_us);
       payloads.AddBytes(record.payload);
+      std::vector<const std::string*> stored;
+      for (const NewDelivery& delivery : record.deliveries) {
+        auto same = std::find_if(stored.begin(), stored.end(), [&](const std::string* bytes) {
+          return *bytes == delivery.payload;
+        });
+        const int32_t idx = static_cast<int32_t>(same - stored.begin());
+        if (same == stored.end()) {
+          stored.push_back(&delivery.payload);
+          p_records.AddInt32(ord);
+          p_idxs.AddInt32(idx);
+          p_bytes.AddBytes(delivery.payload);
+        }
+        d_records.AddInt32(ord);
+        d_recipients.AddBytes(delivery.recipient);
+        d_payloads.AddInt32(idx);
+        d_rules.AddBytes(JoinLines(delivery.rule_ids));
+        d_withheld.AddBytes(JoinLines(delivery.withheld));
+      }
+      for (const NewWithholding& withholding : record.withholdings) {
+        w_records.AddInt32(ord);
+        w_agencies.AddBytes(withholding.agency);
+        w_reasons.AddBytes(withholding.reason);
+      }
     }
-    Params params;
     for (const ArrayParam* array : {&ids, &sources, &types, &gps, &received, &payloads}) {
-      params.Array(*array);
+      journal.Array(*array);
     }
-    params.Bytes(rule_set_hash);
-    calls.push_back({pg::kInsertRecords, &params, PGRES_TUPLES_OK, "journaling records"});
-    GALLERY_ASSIGN_OR_RETURN(std::vector<pg::ResultPtr> results, RunPipelined(calls));
-    const pg::ResultPtr& inserted = results[1];
-    std::unordered_map<std::string, int64_t> new_seq;
-    for (int row = 0; row < PQntuples(inserted.get()); ++row) {
-      new_seq.emplace(pg::GetBytes(inserted.get(), row, 0), pg::GetInt64(inserted.get(), row, 1));
+    journal.Bytes(rule_set_hash);
+    for (const ArrayParam* array : {&d_records, &d_recipients, &d_payloads, &d_rules, &d_withheld,
+                                    &p_records, &p_idxs, &p_bytes, &w_records, &w_agencies,
+                                    &w_reasons}) {
+      journal.Array(*array);
     }
-    // A record id twice in one batch is journaled once, at its first position.
-    for (size_t i = 0; i < records.size(); ++i) {
-      auto it = new_seq.find(records[i].record_id);
-      if (it != new_seq.end()) {
-        seqs[i] = it->second;
-        new_seq.erase(it);
-      }
-    }
+    calls.push_back({pg::kJournalBatch, &journal, PGRES_TUPLES_OK, "journaling records"});
   }
 
-  // 2. Each recipient's next delivery ids, reserved in the database.
-  std::map<std::string, int64_t> wanted;  // sorted: counters are locked in one order
-  for (size_t i = 0; i < records.size(); ++i) {
-    if (seqs[i] == 0) continue;
-    for (const NewDelivery& delivery : records[i].deliveries) ++wanted[delivery.recipient];
-  }
-  std::unordered_map<std::string, int64_t> next_id;
-  if (!wanted.empty()) {
-    ArrayParam recipients(pg::kTextOid), counts(pg::kInt8Oid);
-    for (const auto& [recipient, count] : wanted) {
-      recipients.AddBytes(recipient);
-      counts.AddInt64(count);
-    }
-    Params params;
-    params.Array(recipients);
-    params.Array(counts);
-    GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr bumped, Run(pg::kBumpCounters, params, PGRES_TUPLES_OK,
-                                                       "reserving delivery ids"));
-    for (int row = 0; row < PQntuples(bumped.get()); ++row) {
-      const std::string recipient = pg::GetBytes(bumped.get(), row, 0);
-      next_id[recipient] = pg::GetInt64(bumped.get(), row, 1) - wanted[recipient] + 1;
-    }
-  }
-
-  // 3. Payloads (identical redactions of one record stored once), deliveries, withholdings.
-  ArrayParam payload_seqs(pg::kInt8Oid), payload_idxs(pg::kInt4Oid), payload_bytes(pg::kByteaOid);
-  ArrayParam d_recipients(pg::kTextOid), d_ids(pg::kInt8Oid), d_seqs(pg::kInt8Oid),
-      d_payloads(pg::kInt4Oid), d_rules(pg::kTextOid), d_withheld(pg::kByteaOid);
-  ArrayParam w_seqs(pg::kInt8Oid), w_agencies(pg::kTextOid), w_reasons(pg::kTextOid);
-  for (size_t i = 0; i < records.size(); ++i) {
-    if (seqs[i] == 0) continue;  // already journaled: stored and routed once
-    std::vector<const std::string*> stored;
-    for (const NewDelivery& delivery : records[i].deliveries) {
-      auto same = std::find_if(stored.begin(), stored.end(), [&](const std::string* bytes) {
-        return *bytes == delivery.payload;
-      });
-      const int32_t idx = static_cast<int32_t>(same - stored.begin());
-      if (same == stored.end()) {
-        stored.push_back(&delivery.payload);
-        payload_seqs.AddInt64(seqs[i]);
-        payload_idxs.AddInt32(idx);
-        payload_bytes.AddBytes(delivery.payload);
-      }
-      d_recipients.AddBytes(delivery.recipient);
-      d_ids.AddInt64(next_id[delivery.recipient]++);
-      d_seqs.AddInt64(seqs[i]);
-      d_payloads.AddInt32(idx);
-      d_rules.AddBytes(JoinLines(delivery.rule_ids));
-      d_withheld.AddBytes(JoinLines(delivery.withheld));
-    }
-    for (const NewWithholding& withholding : records[i].withholdings) {
-      w_seqs.AddInt64(seqs[i]);
-      w_agencies.AddBytes(withholding.agency);
-      w_reasons.AddBytes(withholding.reason);
-    }
-  }
-  calls.clear();
-  Params routed;
-  if (d_ids.size() > 0 || w_seqs.size() > 0) {
-    for (const ArrayParam* array :
-         {&payload_seqs, &payload_idxs, &payload_bytes, &d_recipients, &d_ids, &d_seqs, &d_payloads,
-          &d_rules, &d_withheld, &w_seqs, &w_agencies, &w_reasons}) {
-      routed.Array(*array);
-    }
-    calls.push_back({pg::kInsertRouted, &routed, PGRES_COMMAND_OK, "queueing deliveries"});
-  }
-
-  // 4. Acks, one statement per recipient; then COMMIT, in the same round trip.
+  // Acks, one statement per recipient; then COMMIT: the whole commit is one round trip.
   std::map<std::string, ArrayParam> acked;
   for (const AckedDelivery& ack : acks) {
     acked.try_emplace(ack.recipient, pg::kInt8Oid)
@@ -356,10 +308,10 @@ Status PostgresStore::CommitPipelined(std::span<const NewRecord> records,
   const int64_t now = NowMicros();
   std::vector<Params> ack_params(acked.size());
   size_t i = 0;
-  for (const auto& [recipient, ids] : acked) {
+  for (const auto& [recipient, ack_ids] : acked) {
     Params& params = ack_params[i++];
     params.Bytes(recipient);
-    params.Array(ids);
+    params.Array(ack_ids);
     params.Int64(now);
     calls.push_back({pg::kAckDeliveries, &params, PGRES_COMMAND_OK, "recording acks"});
   }

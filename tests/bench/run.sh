@@ -112,7 +112,11 @@ fi
 if [ "$postgresql" != 0 ]; then
   pg_dir="$work/pg"
   echo "== postgresql: private server (tests/store/pg_test_server.sh)"
-  if timeout 120 bash tests/store/pg_test_server.sh start "$pg_dir"; then
+  # Sized as a database server for a hub would be: room for the WAL, so that checkpoints
+  # come rarely and WAL files are recycled rather than created, and a larger buffer pool.
+  printf '%s\n' "shared_buffers = 1GB" "max_wal_size = 8GB" "min_wal_size = 4GB" \
+    "checkpoint_timeout = 30min" >"$work/pg.conf"
+  if PG_SERVER_CONF="$work/pg.conf" timeout 120 bash tests/store/pg_test_server.sh start "$pg_dir"; then
     run_rounds postgresql "$@" --backend postgresql --dsn "$(cat "$pg_dir/dsn")"
   else
     failures+=("postgresql: the private server did not start")

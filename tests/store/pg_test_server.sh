@@ -4,6 +4,7 @@
 #                                 database "gallery"; writes DIR/dsn, DIR/pid, DIR/pgdata
 #   pg_test_server.sh restart DIR restarts it (same port); DIR/restarting exists meanwhile
 #   pg_test_server.sh stop DIR    stops the server started in DIR (by its PID), deletes its data
+# PG_SERVER_CONF=FILE appends FILE's postgresql.conf lines to the new server's settings.
 # Installs nothing (deploy/install-deps.sh does). The server refuses to run as root, so as root
 # it runs as the "postgres" user through runuser, with its data in a folder of its own under
 # /tmp (the build tree may not be reachable by that user).
@@ -74,6 +75,11 @@ start() {
     cat "$pgdata/initdb.log" >&2
     exit 1
   }
+  # Settings for this server only (e.g. the benchmark's sizing), from the file named by
+  # PG_SERVER_CONF: postgresql.conf lines, appended to the server's own.
+  if [ -n "${PG_SERVER_CONF:-}" ]; then
+    cat "$PG_SERVER_CONF" >>"$pgdata/data/postgresql.conf"
+  fi
   local port started=0
   for _ in 1 2 3 4 5; do
     port=$(free_port)
