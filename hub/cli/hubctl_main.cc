@@ -1,4 +1,5 @@
 // hubctl: the administration tool for a Gallery hub.
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ Commands:
   deadletter drop ID --admin HOST:PORT
       Gives the delivery up for good. Changes state.
 
+--store PATH reads the embedded store at PATH instead of the config's: a journal folder,
+or an SQLite file. Reports read beside a running hub, as of when they start.
+
 --admin is the hub's admin server (hubd logs it at start; --admin-file writes it). With
 --config instead, the config's admin.listen is used when it names a fixed port.
 )";
@@ -66,10 +70,12 @@ int OpenHubStore(const Args& args, const gallery::config::HubConfig& config,
                  std::unique_ptr<gallery::store::Store>& store) {
   gallery::config::HubConfig target = config;
   if (!args.store.empty()) {
-    target.store_backend = "sqlite";
+    // A journal is a folder; an SQLite store is one file.
+    target.store_backend = std::filesystem::is_regular_file(args.store) ? "sqlite" : "journal";
     target.store_path = args.store;
   }
-  auto opened = gallery::store::OpenStore(target);
+  // Reports only read: they must not need the lock of the hub that writes the journal.
+  auto opened = gallery::store::OpenStoreForReading(target);
   if (!opened.ok()) {
     std::cerr << "hubctl: " << opened.status().ToString() << "\n";
     return 1;

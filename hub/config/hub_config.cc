@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error"};
-constexpr std::string_view kStoreBackends[] = {"sqlite", "postgresql"};
+constexpr std::string_view kStoreBackends[] = {"journal", "sqlite", "postgresql"};
 constexpr uint32_t kMinDeliveryAttempts = 1;
 constexpr uint32_t kMaxDeliveryAttempts = 1000;
 constexpr uint32_t kMaxRetentionHours = 87600;  // ten years
@@ -188,13 +188,13 @@ class Parser {
     }
   }
 
-  // `hub.store`: a file path (the embedded SQLite store, as before backends could be chosen)
-  // or a map naming the backend and where its data lives.
+  // `hub.store`: a path (the embedded journal's directory) or a map naming the backend and
+  // where its data lives.
   void ParseStore(const YAML::Node& hub, const YAML::Mark& hub_mark) {
     const YAML::Node store = hub["store"];
     if (!store.IsMap()) {
       if (store.IsDefined() && !store.IsNull() && !store.IsScalar()) {
-        errors_.Add(store, "'store' must be a file path or a map with keys: backend, path, dsn");
+        errors_.Add(store, "'store' must be a path or a map with keys: backend, path, dsn");
         return;
       }
       if (auto path = String(hub, "store", true, "'hub'", hub_mark)) {
@@ -214,8 +214,9 @@ class Parser {
     }
     config_.store_backend = *backend;
     // Each backend takes one location key; the other one is a mistake, not a fallback.
-    const std::string wanted = *backend == "sqlite" ? "path" : "dsn";
-    const std::string other = *backend == "sqlite" ? "dsn" : "path";
+    const bool embedded = *backend != "postgresql";
+    const std::string wanted = embedded ? "path" : "dsn";
+    const std::string other = embedded ? "dsn" : "path";
     if (store[other].IsDefined()) {
       errors_.Add(KeyMark(store, other).value_or(mark),
                   "'" + other + "' does not apply to store backend '" + *backend + "' (use '" +
@@ -223,7 +224,7 @@ class Parser {
     }
     auto where = String(store, wanted, true, "'store'", mark);
     if (!where) return;
-    if (*backend == "sqlite") {
+    if (embedded) {
       config_.store_path = Resolve(*where);
     } else {
       config_.store_dsn = *where;

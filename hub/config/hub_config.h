@@ -27,9 +27,10 @@ inline constexpr uint32_t kMaxFrameBytes = 64u << 20;
 struct HubConfig {
   std::string hub_id = "gallery-hub";
   std::string endpoint;                   // required, "tcp://..." or "ipc://..."
-  std::string store_backend = "sqlite";   // "sqlite" (embedded) or "postgresql"
-  std::string store_path;                 // sqlite: required; relative paths resolved
-                                          // against the config file's folder
+  std::string store_backend = "journal";  // "journal" (embedded, a directory), "sqlite"
+                                          // (embedded, one file) or "postgresql"
+  std::string store_path;                 // journal, sqlite: required; relative paths
+                                          // resolved against the config file's folder
   std::string store_dsn;                  // postgresql: libpq connection string, required
   std::string rules_dir;                  // required; resolved likewise
   std::string log_level = "info";         // trace|debug|info|warn|error

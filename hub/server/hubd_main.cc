@@ -1,6 +1,7 @@
 // hubd: the Gallery hub daemon.
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -23,7 +24,8 @@ constexpr const char* kUsage = R"(usage: hubd --config FILE [--endpoint EP] [--s
 
   --config FILE         hub configuration (YAML): agencies, endpoint, rules, store
   --endpoint EP         bind this endpoint instead of the config's, e.g. tcp://127.0.0.1:*
-  --store PATH          use this embedded (SQLite) store file instead of the config's store
+  --store PATH          use this embedded store instead of the config's: a journal folder, or an
+                        SQLite file
   --endpoint-file FILE  write the bound endpoint here once serving (for tests and scripts)
   --admin-file FILE     write the admin server's host:port here once serving
 
@@ -63,7 +65,8 @@ int main(int argc, char** argv) {
   }
   if (!endpoint.empty()) config->endpoint = endpoint;
   if (!store_path.empty()) {
-    config->store_backend = "sqlite";
+    // An SQLite store is one file; anything else is a journal folder (made if missing).
+    config->store_backend = std::filesystem::is_regular_file(store_path) ? "sqlite" : "journal";
     config->store_path = store_path;
   }
   spdlog::set_level(spdlog::level::from_str(config->log_level));

@@ -1,8 +1,9 @@
 // restart_bench: how long a restarted hubd with a large backlog takes to accept
 // connections and deliver again, and how much memory it holds meanwhile.
 //
-// Fills a fresh embedded store with --deliveries queued deliveries (3 recipients per
-// record, 1 KB records) through the store API, starts the real hubd on it, and measures:
+// Fills a fresh embedded store (the journal, or SQLite with --backend sqlite) with
+// --deliveries queued deliveries (3 recipients per record, 1 KB records) through the store
+// API, starts the real hubd on it, and measures:
 // start -> endpoint bound (accepting), start -> first delivery at a subscriber, the rate
 // at which one recipient's backlog then drains, and hubd's peak resident memory.
 // Talks only to 127.0.0.1; bounded by --timeout.
@@ -20,6 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/sdk/subscriber.h"
+#include "hub/store/journal_store.h"
 #include "hub/store/sqlite_store.h"
 #include "tests/bench/bench_records.h"
 #include "tests/bench/bench_stats.h"
@@ -38,7 +40,36 @@ struct Options {
   std::string hubd;
   std::string tmp = fs::temp_directory_path().string();
   bool keep = false;  // keep the folder (store, hubd.log) for inspection
+  std::string backend = "journal";  // or "sqlite"
 };
+
+// Where the store lives in the bench's folder (as ConfigYaml names it).
+std::string StorePath(const Options& options) {
+  return options.backend == "sqlite" ? "hub.db" : "journal";
+}
+
+// Bytes of the store: the file, or every file of the journal's folder.
+uint64_t StoreBytes(const fs::path& path) {
+  std::error_code error;
+  if (fs::is_regular_file(path, error)) return fs::file_size(path, error);
+  uint64_t total = 0;
+  for (const auto& entry : fs::directory_iterator(path, error)) {
+    if (entry.is_regular_file(error)) total += entry.file_size(error);
+  }
+  return total;
+}
+
+Result<std::unique_ptr<store::Store>> OpenForFilling(const Options& options,
+                                                     const std::string& path) {
+  if (options.backend == "sqlite") {
+    GALLERY_ASSIGN_OR_RETURN(std::unique_ptr<store::SqliteStore> store,
+                             store::SqliteStore::Open(path));
+    return std::unique_ptr<store::Store>(std::move(store));
+  }
+  GALLERY_ASSIGN_OR_RETURN(std::unique_ptr<store::JournalStore> store,
+                           store::JournalStore::Open(path));
+  return std::unique_ptr<store::Store>(std::move(store));
+}
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
@@ -52,8 +83,8 @@ double PeakRssMiB(pid_t pid) {
 }
 
 // Journals `records` records of ~1 KB, each queued for the three bench recipients.
-Status FillStore(const std::string& path, uint64_t records) {
-  auto store = store::SqliteStore::Open(path);
+Status FillStore(const Options& options, const std::string& path, uint64_t records) {
+  auto store = OpenForFilling(options, path);
   if (!store.ok()) return store.status();
   RecordFactory factory;
   constexpr uint64_t kBatch = 5000;
@@ -80,17 +111,19 @@ int Run(const Options& options) {
   const fs::path dir = fs::path(options.tmp) / ("gallery-restart-bench-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir / "rules");
-  std::ofstream(dir / "hub.yaml") << ConfigYaml(5000);
+  // The bench's config names the store this run fills ("journal" or "hub.db" beside it).
+  std::ofstream(dir / "hub.yaml") << ConfigYaml(5000, StoreChoice{options.backend, ""});
   std::ofstream(dir / "rules" / "bench.yaml") << RulesYaml();
   const uint64_t records = (options.deliveries + kRecipients.size() - 1) / kRecipients.size();
 
   const auto fill_start = Clock::now();
-  if (Status filled = FillStore((dir / "hub.db").string(), records); !filled.ok()) {
+  const fs::path store_path = dir / StorePath(options);
+  if (Status filled = FillStore(options, store_path.string(), records); !filled.ok()) {
     std::fprintf(stderr, "restart_bench: filling the store: %s\n", filled.ToString().c_str());
     return 1;
   }
   const double fill_s = Seconds(Clock::now() - fill_start);
-  const double store_mib = static_cast<double>(fs::file_size(dir / "hub.db")) / (1024.0 * 1024.0);
+  const double store_mib = static_cast<double>(StoreBytes(store_path)) / (1024.0 * 1024.0);
 
   const auto start = Clock::now();
   auto hub = HubProcess::Start(options.hubd, (dir / "hub.yaml").string(), dir.string(),
@@ -137,9 +170,9 @@ int Run(const Options& options) {
   (void)(*hub)->Stop(std::chrono::seconds(10));
   if (!options.keep) fs::remove_all(dir);
 
-  std::printf("restart_bench: embedded store, %llu queued deliveries (%llu records x 3), "
+  std::printf("restart_bench: embedded store (%s), %llu queued deliveries (%llu records x 3), "
               "%u cores\n",
-              static_cast<unsigned long long>(records * kRecipients.size()),
+              options.backend.c_str(), static_cast<unsigned long long>(records * kRecipients.size()),
               static_cast<unsigned long long>(records), std::thread::hardware_concurrency());
   std::printf("  fill      store API, batches of 5000          %.1f s (%.0f records/s), %.0f MiB\n",
               fill_s, static_cast<double>(records) / fill_s, store_mib);
@@ -149,12 +182,13 @@ int Run(const Options& options) {
               drain_rate, static_cast<unsigned long long>(received), drain_s);
   std::printf("  memory    hubd peak resident                  %.0f MiB\n", peak_rss);
   // "result NAME VALUE BACKEND", as e2e_bench prints them, for run.sh.
-  std::printf("result restart_fill_records_per_s %.0f sqlite\n",
-              static_cast<double>(records) / fill_s);
-  std::printf("result restart_accept_s %.3f sqlite\nresult restart_first_delivery_s %.3f sqlite\n",
-              accept_s, first_s);
-  std::printf("result restart_drain_per_s %.0f sqlite\nresult restart_peak_rss_mib %.0f sqlite\n",
-              drain_rate, peak_rss);
+  const char* backend = options.backend.c_str();
+  std::printf("result restart_fill_records_per_s %.0f %s\n", static_cast<double>(records) / fill_s,
+              backend);
+  std::printf("result restart_accept_s %.3f %s\nresult restart_first_delivery_s %.3f %s\n",
+              accept_s, backend, first_s, backend);
+  std::printf("result restart_drain_per_s %.0f %s\nresult restart_peak_rss_mib %.0f %s\n",
+              drain_rate, backend, peak_rss, backend);
   return first_s < 0 ? 1 : 0;
 }
 
@@ -173,8 +207,12 @@ int main(int argc, char** argv) {
     else if (flag == "--hubd") options.hubd = value;
     else if (flag == "--tmp") options.tmp = value;
     else if (flag == "--keep") options.keep = value == "yes";
-    else {
-      std::fprintf(stderr, "usage: restart_bench [--deliveries N] [--drain-seconds S] [--timeout S] [--hubd PATH] [--tmp DIR]\n");
+    else if (flag == "--backend" && (value == "journal" || value == "sqlite")) {
+      options.backend = value;
+    } else {
+      std::fprintf(stderr,
+                   "usage: restart_bench [--deliveries N] [--drain-seconds S] [--timeout S]"
+                   " [--hubd PATH] [--tmp DIR] [--backend journal|sqlite]\n");
       return 2;
     }
   }

@@ -101,7 +101,7 @@ agencies:
   EXPECT_EQ(config->session_timeout_ms, 5000u);
   EXPECT_EQ(config->ack_timeout_ms, 30000u);
   EXPECT_EQ(config->max_frame_bytes, 1u << 20);
-  EXPECT_EQ(config->store_backend, "sqlite");
+  EXPECT_EQ(config->store_backend, "journal");  // a plain path is the journal's directory
   EXPECT_EQ(config->store_dsn, "");
   EXPECT_EQ(config->max_delivery_attempts, 10u);
   EXPECT_EQ(config->retention_hours, 168u);
@@ -123,9 +123,14 @@ TEST(HubConfigTest, StoreMayBeAMapNamingTheBackend) {
   EXPECT_EQ(postgres->store_dsn, "host=127.0.0.1 port=5433 dbname=gallery user=gallery");
   EXPECT_EQ(postgres->store_path, "");
 
+  auto journal = Parse(With("  store: state/hub.db", "  store: {backend: journal, path: state/journal}"));
+  ASSERT_TRUE(journal.ok()) << journal.status().ToString();
+  EXPECT_EQ(journal->store_backend, "journal");
+  EXPECT_EQ(journal->store_path, "/srv/gallery/deploy/demo/state/journal");
+
   auto plain = Parse(kGood);
   ASSERT_TRUE(plain.ok());
-  EXPECT_EQ(plain->store_backend, "sqlite");
+  EXPECT_EQ(plain->store_backend, "journal");
 }
 
 TEST(HubConfigTest, StoreMapErrorsArePositioned) {
@@ -135,9 +140,12 @@ TEST(HubConfigTest, StoreMapErrorsArePositioned) {
   EXPECT_EQ(store("{backend: sqlite, path: a.db, mode: wal}"),
             "hub.yaml:4:40: unknown key 'mode' (expected: backend, path, dsn)");
   EXPECT_EQ(store("{backend: mysql, dsn: x}"),
-            "hub.yaml:4:20: unknown store backend 'mysql' (expected one of: sqlite, postgresql)");
+            "hub.yaml:4:20: unknown store backend 'mysql' (expected one of: journal, sqlite, postgresql)");
   EXPECT_EQ(store("{backend: postgresql}"), "hub.yaml:4:3: 'store' is missing required key 'dsn'");
   EXPECT_EQ(store("{backend: sqlite}"), "hub.yaml:4:3: 'store' is missing required key 'path'");
+  EXPECT_EQ(store("{backend: journal}"), "hub.yaml:4:3: 'store' is missing required key 'path'");
+  EXPECT_EQ(store("{backend: journal, path: j, dsn: \"host=db\"}"),
+            "hub.yaml:4:38: 'dsn' does not apply to store backend 'journal' (use 'path')");
   EXPECT_EQ(store("{path: a.db}"), "hub.yaml:4:3: 'store' is missing required key 'backend'");
   EXPECT_EQ(store("{backend: postgresql, dsn: \"\"}"),
             "hub.yaml:4:32: 'dsn' must not be empty");
@@ -146,7 +154,7 @@ TEST(HubConfigTest, StoreMapErrorsArePositioned) {
   EXPECT_EQ(store("{backend: postgresql, path: a.db, dsn: \"host=db\"}"),
             "hub.yaml:4:32: 'path' does not apply to store backend 'postgresql' (use 'dsn')");
   EXPECT_EQ(store("[a.db]"),
-            "hub.yaml:4:10: 'store' must be a file path or a map with keys: backend, path, dsn");
+            "hub.yaml:4:10: 'store' must be a path or a map with keys: backend, path, dsn");
 }
 
 TEST(HubConfigTest, MaxDeliveryAttemptsIsParsedAndRangeChecked) {

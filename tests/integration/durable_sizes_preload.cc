@@ -10,12 +10,16 @@
 //                            to "<sidecar>.tmp", then renamed) at every change
 //
 // A file's durable size is its size when the process first opened it (it was on disk
-// before), then its size at each fsync or fdatasync of it. The size is taken before the
-// real sync and the sidecar rewritten after it, before the sync returns: it never claims
-// more than the disk holds, and covers everything a caller could have acknowledged after
-// the sync. An unlinked file is forgotten. What this does not model: data overwritten in
-// place within the durable size is kept as written, synced or not (so the test is milder
-// than a real power loss for files rewritten in place, such as a reused SQLite WAL).
+// before), then, at each fsync or fdatasync of it, the end of its data: its size, less
+// what the process only ever wrote as zeros at its end (space prepared for later writes,
+// as the journal store prepares its segments; a power loss may leave those zeros or not,
+// harmlessly). The size is taken before the real sync and the sidecar rewritten after it,
+// before the sync returns: it never claims more than the disk holds, and covers
+// everything a caller could have acknowledged after the sync. An unlinked file is
+// forgotten; a renamed one is followed to its new name. What this does not model: data
+// overwritten in place within the durable size is kept as written, synced or not (so the
+// test is milder than a real power loss for files rewritten in place, such as a reused
+// SQLite WAL).
 //
 // The sidecar itself is never synced: the test reads it after killing the process, not
 // after a real power loss. Without the two variables the library does nothing.
@@ -41,6 +45,7 @@ constexpr size_t kPathBytes = 4096;
 struct TrackedFile {
   char path[kPathBytes] = {};
   off_t durable_size = 0;
+  off_t data_end = 0;  // end of the last write that was not all zeros (or the size at open)
 };
 
 struct State {
@@ -140,6 +145,7 @@ void NoteOpened(int fd) {
       TrackedFile& file = g_state.files[g_state.file_count++];
       std::memcpy(file.path, path, sizeof path);
       file.durable_size = st.st_size;
+      file.data_end = st.st_size;
       WriteSidecar();
     } else {
       std::fprintf(stderr, "durable_sizes_preload: more than %zu files, %s untracked\n", kMaxFiles, path);
@@ -157,13 +163,60 @@ int SyncAndNote(int (*sync)(int), int fd) {
   if (rc != 0 || !tracked) return rc;
   const int saved_errno = errno;
   pthread_mutex_lock(&g_state.mutex);
-  if (TrackedFile* file = Find(path); file != nullptr && file->durable_size != st.st_size) {
-    file->durable_size = st.st_size;
-    WriteSidecar();
+  if (TrackedFile* file = Find(path); file != nullptr) {
+    const off_t durable = file->data_end < st.st_size ? file->data_end : st.st_size;
+    if (file->durable_size != durable) {
+      file->durable_size = durable;
+      WriteSidecar();
+    }
   }
   pthread_mutex_unlock(&g_state.mutex);
   errno = saved_errno;
   return rc;
+}
+
+bool AllZeros(const void* buf, size_t count) {
+  const auto* bytes = static_cast<const unsigned char*>(buf);
+  for (size_t i = 0; i < count; ++i) {
+    if (bytes[i] != 0) return false;
+  }
+  return true;
+}
+
+// After a successful write of `count` bytes from `buf` ending at `end` in `fd`.
+void NoteWritten(int fd, const void* buf, size_t count, off_t end) {
+  if (!Enabled() || count == 0 || AllZeros(buf, count)) return;
+  char path[kPathBytes];
+  if (!FdPath(fd, path) || !UnderDir(path)) return;
+  pthread_mutex_lock(&g_state.mutex);
+  if (TrackedFile* file = Find(path); file != nullptr && file->data_end < end) file->data_end = end;
+  pthread_mutex_unlock(&g_state.mutex);
+}
+
+void NoteTruncated(int fd, off_t length) {
+  char path[kPathBytes];
+  if (!Enabled() || !FdPath(fd, path) || !UnderDir(path)) return;
+  pthread_mutex_lock(&g_state.mutex);
+  if (TrackedFile* file = Find(path); file != nullptr && file->data_end > length) file->data_end = length;
+  pthread_mutex_unlock(&g_state.mutex);
+}
+
+void NoteRenamed(const char* from, const char* to) {
+  if (!Enabled() || from[0] == '\0') return;
+  char canonical_to[kPathBytes];
+  if (::realpath(to, canonical_to) == nullptr || !UnderDir(canonical_to)) return;
+  pthread_mutex_lock(&g_state.mutex);
+  bool changed = false;
+  if (TrackedFile* replaced = Find(canonical_to); replaced != nullptr) {
+    *replaced = g_state.files[--g_state.file_count];
+    changed = true;
+  }
+  if (TrackedFile* file = Find(from); file != nullptr) {
+    std::memcpy(file->path, canonical_to, sizeof canonical_to);
+    changed = true;
+  }
+  if (changed) WriteSidecar();
+  pthread_mutex_unlock(&g_state.mutex);
 }
 
 void NoteUnlinked(const char* path) {
@@ -192,6 +245,58 @@ int fsync(int fd) {
 int fdatasync(int fd) {
   static const auto real = Real<int (*)(int)>("fdatasync");
   return SyncAndNote(real, fd);
+}
+
+ssize_t pwrite(int fd, const void* buf, size_t count, off_t offset) {
+  static const auto real = Real<ssize_t (*)(int, const void*, size_t, off_t)>("pwrite");
+  const ssize_t n = real(fd, buf, count, offset);
+  if (n > 0) NoteWritten(fd, buf, static_cast<size_t>(n), offset + n);
+  return n;
+}
+
+ssize_t pwrite64(int fd, const void* buf, size_t count, off_t offset) {
+  static const auto real = Real<ssize_t (*)(int, const void*, size_t, off_t)>("pwrite64");
+  const ssize_t n = real(fd, buf, count, offset);
+  if (n > 0) NoteWritten(fd, buf, static_cast<size_t>(n), offset + n);
+  return n;
+}
+
+ssize_t write(int fd, const void* buf, size_t count) {
+  static const auto real = Real<ssize_t (*)(int, const void*, size_t)>("write");
+  const ssize_t n = real(fd, buf, count);
+  if (n > 0) {
+    const int saved_errno = errno;
+    NoteWritten(fd, buf, static_cast<size_t>(n), ::lseek(fd, 0, SEEK_CUR));
+    errno = saved_errno;
+  }
+  return n;
+}
+
+int ftruncate(int fd, off_t length) {
+  static const auto real = Real<int (*)(int, off_t)>("ftruncate");
+  const int rc = real(fd, length);
+  if (rc == 0) NoteTruncated(fd, length);
+  return rc;
+}
+
+int ftruncate64(int fd, off_t length) {
+  static const auto real = Real<int (*)(int, off_t)>("ftruncate64");
+  const int rc = real(fd, length);
+  if (rc == 0) NoteTruncated(fd, length);
+  return rc;
+}
+
+int rename(const char* from, const char* to) {
+  static const auto real = Real<int (*)(const char*, const char*)>("rename");
+  char canonical_from[kPathBytes] = {};
+  if (Enabled() && ::realpath(from, canonical_from) == nullptr) canonical_from[0] = '\0';
+  const int rc = real(from, to);
+  if (rc == 0) {
+    const int saved_errno = errno;
+    NoteRenamed(canonical_from, to);
+    errno = saved_errno;
+  }
+  return rc;
 }
 
 int unlink(const char* path) {

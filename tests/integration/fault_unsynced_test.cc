@@ -1,12 +1,11 @@
 // Fault: writes that were not synced are lost at a crash. hubd runs with
 // libgallery_durable_sizes.so (durable_sizes_preload.cc), which notes each store file's
 // size at its last fsync; three times, under sustained load, hubd is killed with SIGKILL
-// and the test then leaves the store as a power loss would: each file cut back to its
-// durable size, and hub.db-shm (shared memory that SQLite never syncs and rebuilds from
-// the WAL) deleted. This is how leveldb's db/fault_injection_test.cc drops unsynced data.
-// A new hubd on that store must keep every confirmed record (copies only under the same
-// record id), and say in its log how much of the WAL it drops when a tail is left after
-// the last commit.
+// and the test then leaves the store as a power loss would: each file of the journal cut
+// back to its durable size. This is how leveldb's db/fault_injection_test.cc drops
+// unsynced data. A new hubd on that store must keep every confirmed record (copies only
+// under the same record id), and say in its log how much it drops when a commit was cut
+// short at the end of the journal.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,7 +19,7 @@
 
 #include <gtest/gtest.h>
 
-#include "hub/store/sqlite_wal_check.h"
+#include "hub/store/journal_frame.h"
 #include "tests/integration/fault_region.h"
 
 namespace gallery::testing {
@@ -29,7 +28,7 @@ namespace {
 constexpr int kCrashes = 3;
 constexpr size_t kMaxRecords = 20000;  // a bound; the run needs a few thousand
 // Confirms to wait for before each kill; varied, so that the kills fall at different
-// points of a batch and of the WAL's cycle.
+// points of a batch.
 constexpr size_t kConfirmsBetweenCrashes = 400;
 const std::string kRecoveryDrops = "recovery drops ";
 
@@ -46,46 +45,68 @@ std::map<std::string, uintmax_t> ReadDurableSizes(const std::filesystem::path& s
   return sizes;
 }
 
-// Waits up to `patience` for a moment when hubd has appended to its WAL and not yet synced
-// it (mid-commit), so that the kill that follows most likely leaves unsynced bytes to drop.
-// Returns false when no such moment came: the WAL is then being rewritten in place, within
-// its durable size, after a checkpoint.
-bool AwaitUnsyncedWal(const std::filesystem::path& store_dir, const std::filesystem::path& sidecar,
-                      std::chrono::milliseconds patience) {
-  const auto wal = store_dir / "hub.db-wal";
+// The newest segment of the journal in `journal_dir`.
+std::filesystem::path NewestSegment(const std::filesystem::path& journal_dir) {
+  std::filesystem::path newest;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(journal_dir, error)) {
+    if (entry.path().extension() == ".journal" && entry.path() > newest) newest = entry.path();
+  }
+  return newest;
+}
+
+// Waits up to `patience` for a moment when hubd has appended to its newest segment and not
+// yet synced it (mid-commit), so that the kill that follows most likely leaves unsynced
+// bytes to drop. Returns false when no such moment came.
+bool AwaitUnsyncedCommit(const std::filesystem::path& journal_dir, const std::filesystem::path& sidecar,
+                         std::chrono::milliseconds patience) {
   const auto deadline = std::chrono::steady_clock::now() + patience;
   while (std::chrono::steady_clock::now() < deadline) {
+    const auto segment = NewestSegment(journal_dir);
     const auto durable = ReadDurableSizes(sidecar);
     std::error_code error;
-    const uintmax_t size = std::filesystem::file_size(wal, error);
-    auto it = durable.find(wal.string());
+    const uintmax_t size = std::filesystem::file_size(segment, error);
+    auto it = durable.find(segment.string());
     if (!error && it != durable.end() && size > it->second) return true;
     std::this_thread::sleep_for(std::chrono::microseconds(100));
   }
   return false;
 }
 
+// The bytes after the last whole commit of `segment`, zeros at the end (space the journal
+// prepared for later commits) aside: what recovery will drop.
+uintmax_t TornTail(const std::filesystem::path& segment) {
+  std::ifstream in(segment, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  const std::string data = bytes.str();
+  size_t offset = 0;
+  size_t committed = 0;
+  store::Frame frame;
+  while (store::ReadFrame(data, offset, frame) == store::FrameRead::kOk) {
+    offset += frame.size;
+    if (frame.ends_commit) committed = offset;
+  }
+  size_t end = data.size();
+  while (end > committed && data[end - 1] == '\0') --end;
+  return end - committed;
+}
+
 // What one simulated power loss did to the store.
 struct PowerLoss {
   std::map<std::string, uintmax_t> cut;  // file name: bytes cut off its end
-  uintmax_t shm_deleted = 0;             // hub.db-shm's size when deleted
-  store::WalTail wal_tail;               // what hubd's recovery will find after the cut WAL
+  uintmax_t torn_tail = 0;               // bytes after the newest segment's last commit
 };
 
-// Cuts every store file back to its durable size and deletes the -shm file. A file the
-// preload library never saw opened is a test failure (it cannot say what was durable).
-PowerLoss SimulatePowerLoss(const std::filesystem::path& store_dir, const std::filesystem::path& sidecar) {
+// Cuts every journal file back to its durable size. A file the preload library never saw
+// opened is a test failure (it cannot say what was durable).
+PowerLoss SimulatePowerLoss(const std::filesystem::path& journal_dir, const std::filesystem::path& sidecar) {
   PowerLoss loss;
   const auto durable = ReadDurableSizes(sidecar);
   EXPECT_FALSE(durable.empty()) << sidecar << " is missing or empty";
-  for (const auto& entry : std::filesystem::directory_iterator(store_dir)) {
+  for (const auto& entry : std::filesystem::directory_iterator(journal_dir)) {
     const std::string name = entry.path().filename().string();
     const uintmax_t size = entry.file_size();
-    if (name.ends_with("-shm")) {
-      loss.shm_deleted = size;
-      std::filesystem::remove(entry.path());
-      continue;
-    }
     auto it = durable.find(entry.path().string());
     if (it == durable.end()) {
       ADD_FAILURE() << entry.path() << " (" << size << " bytes) is not in " << sidecar;
@@ -98,18 +119,14 @@ PowerLoss SimulatePowerLoss(const std::filesystem::path& store_dir, const std::f
       loss.cut[name] = 0;
     }
   }
-  auto tail = store::InspectWal((store_dir / "hub.db-wal").string());
-  EXPECT_TRUE(tail.ok()) << tail.status().ToString();
-  if (tail.ok()) loss.wal_tail = *tail;
+  loss.torn_tail = TornTail(NewestSegment(journal_dir));
   return loss;
 }
 
 std::string Describe(const PowerLoss& loss) {
   std::ostringstream out;
   for (const auto& [name, bytes] : loss.cut) out << name << " cut " << bytes << " bytes, ";
-  out << "hub.db-shm deleted (" << loss.shm_deleted << " bytes); the WAL keeps " << loss.wal_tail.committed_frames
-      << " committed frames and has a tail of " << loss.wal_tail.dropped_bytes << " bytes ("
-      << loss.wal_tail.dropped_frames << " frames)";
+  out << "the newest segment has a tail of " << loss.torn_tail << " bytes after its last commit";
   return out.str();
 }
 
@@ -122,6 +139,7 @@ TEST(FaultUnsyncedTest, UnsyncedWritesLostAtThreeCrashesLoseNoConfirmedRecord) {
   const auto sidecar = std::filesystem::canonical(base) / "durable-sizes";
   {
     TestRegion region("fault-unsynced", kFaultAgencies, kFaultRules, store_dir);
+    const std::filesystem::path journal_dir = region.store_path();
     const std::string asan_options = std::getenv("ASAN_OPTIONS") != nullptr ? std::getenv("ASAN_OPTIONS") : "";
     region.set_hub_environment({"LD_PRELOAD=" GALLERY_DURABLE_SIZES_LIB, "GALLERY_DURABLE_DIR=" + store_dir.string(),
                                 "GALLERY_DURABLE_SIDECAR=" + sidecar.string(),
@@ -132,7 +150,7 @@ TEST(FaultUnsyncedTest, UnsyncedWritesLostAtThreeCrashesLoseNoConfirmedRecord) {
     for (const auto& agency : kFaultSinks) region.StartSink(agency);
     LoadPublisher publisher(FaultClient(endpoint, "asc"), "asc:unsynced", kMaxRecords);
 
-    uintmax_t wal_bytes_cut = 0;
+    uintmax_t journal_bytes_cut = 0;
     int tails_reported = 0;
     for (int crash = 1; crash <= kCrashes; ++crash) {
       const size_t target = publisher.confirmed() + kConfirmsBetweenCrashes + 137 * crash;
@@ -141,12 +159,14 @@ TEST(FaultUnsyncedTest, UnsyncedWritesLostAtThreeCrashesLoseNoConfirmedRecord) {
           << "crash " << crash << ": only " << publisher.confirmed() << " confirmed, waiting for " << target;
       ASSERT_FALSE(publisher.done_sending())
           << "crash " << crash << ": the publisher stopped: " << publisher.Finish().ToString();
-      const bool aimed = AwaitUnsyncedWal(store_dir, sidecar, std::chrono::seconds(1));
+      const bool aimed = AwaitUnsyncedCommit(journal_dir, sidecar, std::chrono::seconds(1));
       const size_t sent = publisher.sent(), confirmed = publisher.confirmed();
       ASSERT_EQ(region.StopHub(SIGKILL), 128 + SIGKILL);
 
-      const PowerLoss loss = SimulatePowerLoss(store_dir, sidecar);
-      wal_bytes_cut += loss.cut.contains("hub.db-wal") ? loss.cut.at("hub.db-wal") : 0;
+      const PowerLoss loss = SimulatePowerLoss(journal_dir, sidecar);
+      for (const auto& [name, bytes] : loss.cut) {
+        if (name.ends_with(".journal")) journal_bytes_cut += bytes;
+      }
       std::cout << "crash " << crash << (aimed ? " (mid-commit)" : "") << ": " << sent << " sent, " << confirmed
                 << " confirmed; " << Describe(loss)
                 << "\n";
@@ -155,22 +175,21 @@ TEST(FaultUnsyncedTest, UnsyncedWritesLostAtThreeCrashesLoseNoConfirmedRecord) {
       ASSERT_EQ(region.StartHub(endpoint), endpoint) << "crash " << crash;
       const std::string restart_log = region.HubLog().substr(log_before);
       const std::string reported = LastLineWith(restart_log, kRecoveryDrops);
-      if (loss.wal_tail.dropped_bytes > 0) {
+      if (loss.torn_tail > 0) {
         ++tails_reported;
-        EXPECT_NE(reported.find(kRecoveryDrops + std::to_string(loss.wal_tail.dropped_bytes) + " bytes"),
-                  std::string::npos)
-            << "crash " << crash << ": the WAL has a " << loss.wal_tail.dropped_bytes
+        EXPECT_NE(reported.find(kRecoveryDrops + std::to_string(loss.torn_tail) + " bytes"), std::string::npos)
+            << "crash " << crash << ": the newest segment has a " << loss.torn_tail
             << "-byte tail after its last commit; hubd logged: '" << reported << "'";
         std::cout << "  hubd: " << reported << "\n";
       } else {
-        EXPECT_EQ(reported, "") << "crash " << crash << ": the WAL ends at a commit";
+        EXPECT_EQ(reported, "") << "crash " << crash << ": the journal ends at a commit";
       }
     }
-    std::cout << kCrashes << " crashes: " << wal_bytes_cut << " unsynced WAL bytes cut in all, " << tails_reported
-              << " WAL tails reported by hubd\n";
-    // The first crashes fall while the WAL still grows, where unsynced appends lie past
-    // the durable size: if none was cut, the test dropped nothing and proved nothing.
-    EXPECT_GT(wal_bytes_cut, 0u) << "no crash left unsynced WAL bytes to drop";
+    std::cout << kCrashes << " crashes: " << journal_bytes_cut << " unsynced journal bytes cut in all, "
+              << tails_reported << " torn tails reported by hubd\n";
+    // Every append lies past the durable size until its sync: if none was cut, the test
+    // dropped nothing and proved nothing.
+    EXPECT_GT(journal_bytes_cut, 0u) << "no crash left unsynced journal bytes to drop";
 
     // The publisher gets going again after the last restart, then stops.
     const size_t after_last = publisher.confirmed() + kConfirmsBetweenCrashes;

@@ -19,17 +19,18 @@
 namespace gallery::testing {
 namespace {
 
-// The region's store, opened beside the running hub through OpenStore, as hubd opens it
-// (SQLite allows a second connection in WAL mode; PostgreSQL any number).
+// The region's store, opened for reading beside the running hub, as hubctl's reports open
+// it (a journal read-only and without its lock; SQLite allows a second connection in WAL
+// mode; PostgreSQL any number).
 Result<std::unique_ptr<store::Store>> OpenRegionStore(const TestRegion& region) {
   config::HubConfig config;
+  config.store_backend = BackendName(region.backend());
   if (region.backend() == StoreBackend::kPostgresql) {
-    config.store_backend = "postgresql";
     config.store_dsn = region.store_dsn();
   } else {
     config.store_path = region.store_path();
   }
-  return store::OpenStore(config);
+  return store::OpenStoreForReading(config);
 }
 
 // Runs `sql` on a connection to `dsn` (expanded, then `overrides` applied on top of it).
@@ -73,7 +74,12 @@ std::string DsnUser(const std::string& dsn) {
 }  // namespace
 
 const char* BackendName(StoreBackend backend) {
-  return backend == StoreBackend::kPostgresql ? "postgresql" : "sqlite";
+  switch (backend) {
+    case StoreBackend::kJournal: return "journal";
+    case StoreBackend::kSqlite: return "sqlite";
+    case StoreBackend::kPostgresql: return "postgresql";
+  }
+  return "unknown";
 }
 
 std::string FixtureServerDsn() {
@@ -107,7 +113,7 @@ TestRegion::TestRegion(const std::string& name, const std::string& agencies_yaml
                        const std::string& rules_yaml, const std::filesystem::path& store_dir,
                        const std::string& delivery_yaml)
     : TestRegion(name, agencies_yaml, rules_yaml,
-                 RegionOptions{.backend = StoreBackend::kSqlite,
+                 RegionOptions{.backend = StoreBackend::kJournal,
                                .store_dir = store_dir,
                                .server_dsn = "",
                                .delivery_yaml = delivery_yaml}) {}
@@ -120,9 +126,14 @@ TestRegion::TestRegion(const std::string& name, const std::string& agencies_yaml
   std::filesystem::remove_all(dir_);
   std::filesystem::create_directories(dir_ / "rules");
   std::ofstream(dir_ / "rules" / "protocol.yaml") << rules_yaml;
-  std::string store_yaml = "hub.db";
-  if (backend_ == StoreBackend::kSqlite) {
-    store_path_ = (options.store_dir.empty() ? dir_ : options.store_dir) / "hub.db";
+  std::string store_yaml;
+  const std::filesystem::path store_dir = options.store_dir.empty() ? dir_ : options.store_dir;
+  if (backend_ == StoreBackend::kJournal) {
+    store_path_ = store_dir / "journal";
+    store_yaml = "\"" + store_path_.string() + "\"";  // a plain path: the journal
+  } else if (backend_ == StoreBackend::kSqlite) {
+    store_path_ = store_dir / "hub.db";
+    store_yaml = "{backend: sqlite, path: \"" + store_path_.string() + "\"}";
   } else {
     const std::string server = options.server_dsn.empty() ? FixtureServerDsn() : options.server_dsn;
     // A database of the region's own: "g_<name>_<pid>", lowercase letters, digits and _.
@@ -176,10 +187,6 @@ std::string TestRegion::StartHub(const std::string& endpoint) {
   std::vector<std::string> argv = {Binary("hubd"), "--config", config_path(), "--endpoint", endpoint,
                                    "--endpoint-file", endpoint_file.string(), "--admin-file",
                                    (dir_ / "admin").string()};
-  if (backend_ == StoreBackend::kSqlite) {
-    argv.push_back("--store");  // the store may live outside the region's folder
-    argv.push_back(store_path());
-  }
   hub_ = std::make_unique<ChildProcess>(argv, (dir_ / "hubd.log").string(), hub_env_);
   const bool up = WaitFor([&] { return std::filesystem::exists(endpoint_file) || !hub_->running(); },
                           std::chrono::seconds(20));

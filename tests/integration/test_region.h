@@ -15,15 +15,18 @@
 namespace gallery::testing {
 
 // The hub's store backend (`hub.store`).
-enum class StoreBackend { kSqlite, kPostgresql };
+enum class StoreBackend { kJournal, kSqlite, kPostgresql };
 
-// "sqlite" or "postgresql": as in the config, and as the suffix of parameterized tests.
+// "journal", "sqlite" or "postgresql": as in the config, and as the suffix of
+// parameterized tests.
 const char* BackendName(StoreBackend backend);
 
-// Every backend a backend-independent test runs against, for INSTANTIATE_TEST_SUITE_P.
-inline constexpr StoreBackend kAllBackends[] = {StoreBackend::kSqlite, StoreBackend::kPostgresql};
+// Every backend a backend-independent test runs against, for INSTANTIATE_TEST_SUITE_P: the
+// embedded default and the server. SQLite is covered by the store conformance suites
+// (tests/store).
+inline constexpr StoreBackend kAllBackends[] = {StoreBackend::kJournal, StoreBackend::kPostgresql};
 
-// For INSTANTIATE_TEST_SUITE_P's name generator: "sqlite", "postgresql". ctest runs the
+// For INSTANTIATE_TEST_SUITE_P's name generator: "journal", "postgresql". ctest runs the
 // PostgreSQL instances apart (gtest filter "*/postgresql"), with the server fixture.
 struct BackendParamName {
   template <typename ParamInfo>
@@ -36,9 +39,9 @@ struct BackendParamName {
 std::string FixtureServerDsn();
 
 struct RegionOptions {
-  StoreBackend backend = StoreBackend::kSqlite;
-  // SQLite: the store file lives in the region's folder, or in `store_dir` when given (e.g.
-  // a small tmpfs).
+  StoreBackend backend = StoreBackend::kJournal;
+  // Journal, SQLite: the store (folder "journal", file "hub.db") lives in the region's
+  // folder, or in `store_dir` when given (e.g. a small tmpfs).
   std::filesystem::path store_dir;
   // PostgreSQL: a keyword/value DSN of the server (default: FixtureServerDsn()). The region
   // creates a database of its own there (the hub's tables live in schema "gallery" of the
@@ -103,17 +106,17 @@ class TestRegion {
   // The admin HTTP server's "host:port", once the hub has started.
   const std::string& admin_address() const { return admin_address_; }
   std::string config_path() const { return (dir_ / "hub.yaml").string(); }
-  // SQLite: the store file. PostgreSQL: empty.
+  // Journal: the store's folder. SQLite: the store file. PostgreSQL: empty.
   std::string store_path() const { return store_path_.string(); }
   StoreBackend backend() const { return backend_; }
-  // PostgreSQL: the hub's DSN (the region's own database). SQLite: empty.
+  // PostgreSQL: the hub's DSN (the region's own database). Otherwise empty.
   const std::string& store_dsn() const { return store_dsn_; }
   // A built binary, e.g. "hubd".
   static std::string Binary(const std::string& name);
 
  private:
   std::filesystem::path dir_;
-  StoreBackend backend_ = StoreBackend::kSqlite;
+  StoreBackend backend_ = StoreBackend::kJournal;
   std::filesystem::path store_path_;
   std::string admin_dsn_;  // PostgreSQL: the server's "postgres" database, as superuser
   std::string database_;   // PostgreSQL: the region's database

@@ -1,5 +1,5 @@
 // The fixture of the Store conformance suite: one empty store per test case, on the backend
-// named by the test parameter ("sqlite" or "postgresql").
+// named by the test parameter ("journal", "sqlite" or "postgresql").
 #pragma once
 
 #include <gmock/gmock.h>

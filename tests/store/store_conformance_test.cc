@@ -302,7 +302,7 @@ TEST_P(StoreConformanceTest, EmptyCommitIsOk) {
 }  // namespace
 
 // Dead letters and retention are in store_conformance_dead_letters_test.cc.
-INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::Values("sqlite", "postgresql"),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::Values("journal", "sqlite", "postgresql"),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace gallery::store

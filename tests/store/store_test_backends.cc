@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "hub/store/journal_store.h"
 #include "hub/store/postgres_store.h"
 #include "hub/store/sqlite_store.h"
 
@@ -24,6 +25,23 @@ class SqliteBackend final : public TestBackend {
   Result<std::unique_ptr<Store>> Open() override {
     GALLERY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store,
                              SqliteStore::Open((dir_ / "hub.db").string()));
+    return std::unique_ptr<Store>(std::move(store));
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+class JournalBackend final : public TestBackend {
+ public:
+  explicit JournalBackend(std::filesystem::path dir) : dir_(std::move(dir)) {
+    std::filesystem::remove_all(dir_);
+  }
+  ~JournalBackend() override { std::filesystem::remove_all(dir_); }
+
+  Result<std::unique_ptr<Store>> Open() override {
+    GALLERY_ASSIGN_OR_RETURN(std::unique_ptr<JournalStore> store,
+                             JournalStore::Open(dir_.string()));
     return std::unique_ptr<Store>(std::move(store));
   }
 
@@ -87,6 +105,10 @@ Result<std::unique_ptr<TestBackend>> MakeTestBackend(const std::string& backend,
                                                      const std::string& test_name) {
   const std::string unique =
       std::to_string(::getpid()) + "_" + std::to_string(Hash(test_name) % 1000000007);
+  if (backend == "journal") {
+    return std::unique_ptr<TestBackend>(std::make_unique<JournalBackend>(
+        std::filesystem::temp_directory_path() / ("gallery-journal-test-" + unique)));
+  }
   if (backend == "sqlite") {
     return std::unique_ptr<TestBackend>(std::make_unique<SqliteBackend>(
         std::filesystem::temp_directory_path() / ("gallery-store-test-" + unique)));

@@ -1,5 +1,6 @@
-// Backends for the store tests: each test case gets an empty store of its own (a fresh SQLite
-// file, or a fresh schema in the PostgreSQL test server) and can reopen it.
+// Backends for the store tests: each test case gets an empty store of its own (a fresh
+// journal directory or SQLite file, or a fresh schema in the PostgreSQL test server) and
+// can reopen it.
 #pragma once
 
 #include <memory>
@@ -23,7 +24,7 @@ class TestBackend {
   virtual Result<std::unique_ptr<Store>> Open() = 0;
 };
 
-// "sqlite" or "postgresql". `test_name` keeps concurrent test cases apart. The backend's
+// "journal", "sqlite" or "postgresql". `test_name` keeps concurrent test cases apart. The backend's
 // data is deleted with it.
 Result<std::unique_ptr<TestBackend>> MakeTestBackend(const std::string& backend,
                                                      const std::string& test_name);
