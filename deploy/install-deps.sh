@@ -9,8 +9,10 @@ packages=(
   libprotobuf-dev protobuf-compiler
   libboost-dev libboost-program-options-dev nlohmann-json3-dev
   libyaml-cpp-dev libspdlog-dev libfmt-dev libsqlite3-dev sqlite3
+  libgoogle-perftools-dev  # tcmalloc_minimal, hubd's allocator
   postgresql libpq-dev
   prometheus  # promtool: checks hubd's /metrics text and the alert rules in the tests
+  systemd     # systemd-analyze: checks the service units in deploy/systemd
   libgtest-dev libgmock-dev
   python3
 )

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/sdk/deliver_reader.h"
 #include "hub/common/wire_codes.h"
 
 namespace gallery::sdk {
@@ -45,6 +46,8 @@ void HubConnection::SendHello() {
   hello->set_agency(options_.agency);
   hello->set_protocol_version(kProtocolVersion);
   hello->set_client_name(options_.client_name);
+  // Publisher and Subscriber read ConfirmBatch and DeliverBatch: fewer frames per record.
+  hello->set_accepts_batches(true);
   Send(frame);
   awaiting_welcome_ = true;
   hello_sent_at_ = Clock::now();
@@ -53,7 +56,7 @@ void HubConnection::SendHello() {
 
 void HubConnection::Send(const v1::Frame& frame) { SendBytes(frame.SerializeAsString()); }
 
-void HubConnection::SendBytes(const std::string& bytes) {
+void HubConnection::SendBytes(std::string_view bytes) {
   try {
     if (socket_ && !socket_->send(zmq::buffer(bytes), zmq::send_flags::dontwait)) {
       spdlog::debug("agency {}: hub queue full; frame will be resent", options_.agency);
@@ -73,7 +76,8 @@ void HubConnection::HandleWelcome(const v1::Welcome& welcome) {
   if (welcome.max_frame_bytes() > 0) max_frame_bytes_ = welcome.max_frame_bytes();
 }
 
-std::optional<v1::Frame> HubConnection::Receive(Clock::time_point deadline) {
+std::optional<v1::Frame> HubConnection::Receive(Clock::time_point deadline,
+                                                zmq::message_t* deliveries) {
   while (true) {
     auto now = Clock::now();
     if (now - last_sent_ >= heartbeat_interval_) {
@@ -89,10 +93,14 @@ std::optional<v1::Frame> HubConnection::Receive(Clock::time_point deadline) {
     bool received = false;
     if (socket_) {
       try {
-        zmq::pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
-        zmq::poll(&item, 1, std::chrono::ceil<std::chrono::milliseconds>(wait));
-        received = (item.revents & ZMQ_POLLIN) != 0 &&
-                   socket_->recv(message, zmq::recv_flags::dontwait).has_value();
+        // Under load a frame is usually waiting already: take it without polling first.
+        received = socket_->recv(message, zmq::recv_flags::dontwait).has_value();
+        if (!received && wait > Clock::duration::zero()) {
+          zmq::pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
+          zmq::poll(&item, 1, std::chrono::ceil<std::chrono::milliseconds>(wait));
+          received = (item.revents & ZMQ_POLLIN) != 0 &&
+                     socket_->recv(message, zmq::recv_flags::dontwait).has_value();
+        }
       } catch (const zmq::error_t& e) {
         if (e.num() != EINTR) spdlog::warn("agency {}: receiving failed: {}", options_.agency, e.what());
       }
@@ -106,6 +114,11 @@ std::optional<v1::Frame> HubConnection::Receive(Clock::time_point deadline) {
       continue;
     }
     last_heard_ = now;
+    if (deliveries != nullptr &&
+        IsDeliveryFrame(std::string_view(message.data<char>(), message.size()))) {
+      *deliveries = std::move(message);
+      return v1::Frame();
+    }
     v1::Frame frame;
     if (!frame.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
       spdlog::warn("agency {}: unreadable frame from hub ({} bytes)", options_.agency,

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <zmq.hpp>
 
@@ -25,13 +26,18 @@ class HubConnection {
   // caller's own bookkeeping (unconfirmed records, unacked deliveries) resends it after a
   // timeout or the next reconnect, so nothing is lost.
   void Send(const v1::Frame& frame);
-  void SendBytes(const std::string& bytes);
+  void SendBytes(std::string_view bytes);
 
   // Waits until `deadline` for one application frame (heartbeats and the session
   // handshake are handled here); always looks at least once, so a past deadline still
   // takes what has arrived. Returns std::nullopt when nothing came in time. Reconnects
   // when the hub has been silent too long, or says it no longer knows this session.
-  std::optional<v1::Frame> Receive(Clock::time_point deadline);
+  // The hub may answer with ConfirmBatch and DeliverBatch frames (this connection's Hello
+  // accepts them), returned as they come. With `deliveries`, a Deliver or DeliverBatch
+  // frame is not parsed: it is moved there unread (for a DeliverReader) and an empty Frame
+  // (no body) is returned.
+  std::optional<v1::Frame> Receive(Clock::time_point deadline,
+                                   zmq::message_t* deliveries = nullptr);
 
   // True once after each new session (first connect included): the caller must then
   // resend what the hub has not acknowledged (records, the Subscribe).

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/sdk/hub_connection.h"
+#include "adapters/sdk/publish_frame.h"
 #include "hub/common/wire_codes.h"
 
 namespace gallery::sdk {
@@ -27,10 +28,7 @@ class Publisher::Impl {
     if (record.record_id().empty()) return InvalidArgument("record_id: required");
     if (!connection_.session_error().ok()) return connection_.session_error();
     const uint64_t sequence = next_sequence_;
-    v1::Frame frame;
-    frame.mutable_publish()->set_sequence(sequence);
-    *frame.mutable_publish()->mutable_record() = record;
-    std::string bytes = frame.SerializeAsString();
+    std::string bytes = EncodePublishFrame(sequence, record);
     if (bytes.size() > connection_.max_frame_bytes()) {
       return InvalidArgument("record " + record.record_id() + " is " + std::to_string(bytes.size()) +
                              " bytes framed; the hub accepts at most " +
@@ -103,10 +101,11 @@ class Publisher::Impl {
 
   void Handle(const v1::Frame& frame) {
     if (frame.has_confirm()) {
-      auto it = unconfirmed_.find(frame.confirm().sequence());
-      if (it == unconfirmed_.end()) return;  // a confirm for a resent copy
-      outcomes_.push_back({it->second.record_id, OkStatus(), frame.confirm().duplicate()});
-      unconfirmed_.erase(it);
+      HandleConfirm(frame.confirm());
+      return;
+    }
+    if (frame.has_confirm_batch()) {
+      for (const v1::Confirm& confirm : frame.confirm_batch().confirms()) HandleConfirm(confirm);
       return;
     }
     if (!frame.has_reject()) return;
@@ -126,6 +125,13 @@ class Publisher::Impl {
     }
     outcomes_.push_back(
         {it->second.record_id, Status(FromWireCode(reject.code()), reject.reason()), false});
+    unconfirmed_.erase(it);
+  }
+
+  void HandleConfirm(const v1::Confirm& confirm) {
+    auto it = unconfirmed_.find(confirm.sequence());
+    if (it == unconfirmed_.end()) return;  // a confirm for a resent copy
+    outcomes_.push_back({std::move(it->second.record_id), OkStatus(), confirm.duplicate()});
     unconfirmed_.erase(it);
   }
 

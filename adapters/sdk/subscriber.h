@@ -34,6 +34,10 @@ class Subscriber {
 
   // Waits up to `timeout` for the next delivery; std::nullopt when none came.
   Result<std::optional<Delivery>> Next(std::chrono::milliseconds timeout);
+  // As above, into `delivery` (overwritten; false when none came), reusing the storage it
+  // holds from an earlier delivery: a subscriber that takes deliveries one at a time into
+  // one Delivery allocates much less per delivery.
+  Result<bool> Next(std::chrono::milliseconds timeout, Delivery& delivery);
 
   // Tells the hub these deliveries are durably taken. Acks are sent at once; an ack lost
   // on the way means the delivery comes again, with the same record id.

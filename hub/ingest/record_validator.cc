@@ -66,13 +66,51 @@ bool IsIsoDate(std::string_view s) {
   return day <= days_in_month;
 }
 
+char LowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  for (char& c : out) c = LowerChar(c);
   return out;
 }
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (LowerChar(a[i]) != LowerChar(b[i])) return false;
+  }
+  return true;
+}
+
+// Whether a name repeats one seen before, ignoring ASCII case. Records are checked on the
+// hub's one thread for every record, so the usual handful of names is compared pairwise,
+// without allocating; only long lists pay for a hash set.
+class SeenNames {
+ public:
+  // True when `name` was not seen before (and is now).
+  bool Insert(std::string_view name) {
+    if (lowered_.empty() && names_.size() < kPairwiseLimit) {
+      for (std::string_view seen : names_) {
+        if (EqualsIgnoringCase(seen, name)) return false;
+      }
+      names_.push_back(name);
+      return true;
+    }
+    if (lowered_.empty()) {
+      for (std::string_view seen : names_) lowered_.insert(Lower(seen));
+    }
+    return lowered_.insert(Lower(name)).second;
+  }
+  void Clear() {
+    names_.clear();
+    lowered_.clear();
+  }
+
+ private:
+  static constexpr size_t kPairwiseLimit = 32;
+  std::vector<std::string_view> names_;  // points into the record
+  std::unordered_set<std::string> lowered_;
+};
 
 std::string Indexed(std::string_view name, int i) {
   return std::string(name) + "[" + std::to_string(i) + "]";
@@ -114,9 +152,9 @@ void CheckSubject(const v1::Subject& subject, Problems& problems) {
   }
   for (int i = 0; i < subject.local_ids_size(); ++i) {
     const v1::LocalIdentifier& local = subject.local_ids(i);
-    const std::string path = "subject." + Indexed("local_ids", i);
-    if (local.agency().empty()) problems.Add(path + ".agency", "must not be empty");
-    if (local.value().empty()) problems.Add(path + ".value", "must not be empty");
+    auto path = [i] { return "subject." + Indexed("local_ids", i); };
+    if (local.agency().empty()) problems.Add(path() + ".agency", "must not be empty");
+    if (local.value().empty()) problems.Add(path() + ".value", "must not be empty");
   }
   const std::string& birth_date = subject.demographics().birth_date();
   if (!birth_date.empty() && !IsIsoDate(birth_date)) {
@@ -124,35 +162,37 @@ void CheckSubject(const v1::Subject& subject, Problems& problems) {
   }
 }
 
+// Paths are built only for problems found: a valid record costs no allocation here.
 void CheckSections(const v1::Record& record, Problems& problems) {
-  std::unordered_set<std::string> headings;
+  SeenNames headings;
+  SeenNames names;
   for (int s = 0; s < record.sections_size(); ++s) {
     const v1::Section& section = record.sections(s);
-    const std::string path = Indexed("sections", s);
+    auto path = [s] { return Indexed("sections", s); };
     if (section.heading().empty()) {
-      problems.Add(path + ".heading", "must not be empty");
+      problems.Add(path() + ".heading", "must not be empty");
     } else if (section.heading().find('/') != std::string::npos) {
       // Rules address fields as "Heading/Field"; a '/' in a heading would let a rule for
       // section "A" also match the fields of a section "A/B".
-      problems.Add(path + ".heading", "must not contain '/'");
-    } else if (!headings.insert(Lower(section.heading())).second) {
-      problems.Add(path + ".heading", "repeats an earlier heading (ignoring case)");
+      problems.Add(path() + ".heading", "must not contain '/'");
+    } else if (!headings.Insert(section.heading())) {
+      problems.Add(path() + ".heading", "repeats an earlier heading (ignoring case)");
     }
-    std::unordered_set<std::string> names;
+    names.Clear();
     for (int f = 0; f < section.fields_size(); ++f) {
       const v1::Field& field = section.fields(f);
-      const std::string field_path = path + "." + Indexed("fields", f);
+      auto field_path = [&path, f] { return path() + "." + Indexed("fields", f); };
       if (field.name().empty()) {
-        problems.Add(field_path + ".name", "must not be empty");
-      } else if (!names.insert(Lower(field.name())).second) {
-        problems.Add(field_path + ".name",
+        problems.Add(field_path() + ".name", "must not be empty");
+      } else if (!names.Insert(field.name())) {
+        problems.Add(field_path() + ".name",
                      "repeats an earlier field name in the section "
                      "(ignoring case)");
       }
       if (field.value_case() == v1::Field::VALUE_NOT_SET) {
-        problems.Add(field_path, "has no value");
+        problems.Add(field_path(), "has no value");
       } else if (field.value_case() == v1::Field::kDate && !IsIsoDate(field.date())) {
-        problems.Add(field_path + ".date", "must be a real date written YYYY-MM-DD");
+        problems.Add(field_path() + ".date", "must be a real date written YYYY-MM-DD");
       }
     }
   }

@@ -47,29 +47,64 @@ bool AnyMatches(const std::vector<PathPattern>& patterns, std::string_view path)
 
 std::vector<RecordItem> ListItems(const v1::Record& record) {
   std::vector<RecordItem> items;
+  ListItems(record, items);
+  return items;
+}
+
+void ListItems(const v1::Record& record, std::vector<RecordItem>& items) {
+  size_t count = 0;
+  // Reuses the items (and their paths' buffers) left from the last record.
+  auto next = [&]() -> RecordItem& {
+    if (count == items.size()) items.emplace_back();
+    return items[count++];
+  };
   const v1::Demographics& demographics = record.subject().demographics();
   for (size_t d = 0; d < kDemographicNames.size(); ++d) {
     const auto which = static_cast<Demographic>(d);
     if (!IsSet(demographics, which)) continue;
-    items.push_back(RecordItem{DemographicPath(which), -1, static_cast<int>(d), nullptr, nullptr});
+    RecordItem& item = next();
+    item.path.assign(kSubjectPrefix).append(kDemographicNames[d]);
+    item.section = -1;
+    item.index = static_cast<int>(d);
+    item.section_labels = nullptr;
+    item.field_labels = nullptr;
   }
   for (int s = 0; s < record.sections_size(); ++s) {
     const v1::Section& section = record.sections(s);
     for (int f = 0; f < section.fields_size(); ++f) {
       const v1::Field& field = section.fields(f);
-      std::string path;
-      path.reserve(section.heading().size() + 1 + field.name().size());
-      path.append(section.heading()).append("/").append(field.name());
-      items.push_back(RecordItem{std::move(path), s, f, &section.sensitivity_labels(),
-                                 &field.sensitivity_labels()});
+      RecordItem& item = next();
+      item.path.assign(section.heading()).append("/").append(field.name());
+      item.section = s;
+      item.index = f;
+      item.section_labels = &section.sensitivity_labels();
+      item.field_labels = &field.sensitivity_labels();
     }
   }
-  return items;
+  items.resize(count);
 }
 
 bool RulePermits(const Rule& rule, const RecordItem& item) {
   return LabelsPermitted(rule, item.section_labels) && LabelsPermitted(rule, item.field_labels) &&
          AnyMatches(rule.include, item.path) && !AnyMatches(rule.exclude, item.path);
+}
+
+void ListWithheld(const v1::Record& record, const std::vector<RecordItem>& items,
+                  const std::vector<bool>& allowed, std::vector<std::string>& withheld) {
+  // A section withheld whole is reported as "Heading/*" rather than field by field. Items
+  // come in record order, so each section's items are one run.
+  bool section_travels = false;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const RecordItem& item = items[i];
+    if (item.section >= 0 && (i == 0 || items[i - 1].section != item.section)) {
+      section_travels = false;
+      for (size_t j = i; j < items.size() && items[j].section == item.section; ++j) {
+        section_travels = section_travels || allowed[j];
+      }
+      if (!section_travels) withheld.push_back(record.sections(item.section).heading() + "/*");
+    }
+    if (!allowed[i] && (item.section < 0 || section_travels)) withheld.push_back(item.path);
+  }
 }
 
 v1::Record Redact(const v1::Record& record, const std::vector<RecordItem>& items,
@@ -92,27 +127,14 @@ v1::Record Redact(const v1::Record& record, const std::vector<RecordItem>& items
     to.set_registered_gp_ods(subject.registered_gp_ods());
   }
 
+  ListWithheld(record, items, allowed, withheld);
   // Items come in record order, so a section is opened at its first allowed field and
   // sections with nothing allowed are never created.
-  // A section withheld whole is reported as "Heading/*" rather than field by field.
-  std::vector<bool> section_travels(static_cast<size_t>(record.sections_size()), false);
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (allowed[i] && items[i].section >= 0) section_travels[static_cast<size_t>(items[i].section)] = true;
-  }
   int open_section = -1;
-  int reported_section = -1;
   v1::Section* target = nullptr;
   for (size_t i = 0; i < items.size(); ++i) {
     const RecordItem& item = items[i];
-    if (!allowed[i]) {
-      if (item.section < 0 || section_travels[static_cast<size_t>(item.section)]) {
-        withheld.push_back(item.path);
-      } else if (item.section != reported_section) {
-        reported_section = item.section;
-        withheld.push_back(record.sections(item.section).heading() + "/*");
-      }
-      continue;
-    }
+    if (!allowed[i]) continue;
     if (item.section < 0) {
       CopyDemographic(subject.demographics(), static_cast<Demographic>(item.index),
                       *out.mutable_subject()->mutable_demographics());

@@ -25,15 +25,23 @@ struct RecordItem {
 // Demographics first, then fields in section order: the order of Disclosure::withheld.
 // Thread-safe; `record` must outlive the items.
 std::vector<RecordItem> ListItems(const v1::Record& record);
+// As above, into `items`, reusing the paths' storage it holds from an earlier record.
+void ListItems(const v1::Record& record, std::vector<RecordItem>& items);
 
 // Whether `rule` lets `item` through: an include matches, no exclude of the same rule
 // matches, and the rule lists every label the item carries.
 bool RulePermits(const Rule& rule, const RecordItem& item);
 
+// Appends to `withheld` the path of each item not allowed, in record order; a section
+// with no field allowed is named once as "Heading/*". `items` must come from
+// ListItems(record), `allowed` be parallel to it.
+void ListWithheld(const v1::Record& record, const std::vector<RecordItem>& items,
+                  const std::vector<bool>& allowed, std::vector<std::string>& withheld);
+
 // The copy of `record` holding what always travels (ids, type, source, NHS number, local
 // ids, registered GP, record labels, amends/retracts, timestamps) plus items[i] for each
-// allowed[i]. Sections left with no fields are dropped. Appends each removed item's path to
-// `withheld`, in record order. `items` must come from ListItems(record).
+// allowed[i]. Sections left with no fields are dropped. Appends the removed paths to
+// `withheld` (ListWithheld). `items` must come from ListItems(record).
 v1::Record Redact(const v1::Record& record, const std::vector<RecordItem>& items,
                   const std::vector<bool>& allowed, std::vector<std::string>& withheld);
 

@@ -1,6 +1,7 @@
-// RuleSet::Route: the per-record decision. Rules are matched against the record once; each
-// rule's field permissions are computed once and shared by every recipient it reaches; a
-// redacted copy is built only for agencies that receive something.
+// RuleSet::Plan and Route: the per-record decision. Rules are matched against the record
+// once; each rule's field permissions are computed once and shared by every recipient it
+// reaches; recipients allowed the same items share one view, and a redacted copy is built
+// (Route) or serialized (the hub, from the plan) once per view.
 #include <algorithm>
 #include <optional>
 
@@ -32,19 +33,36 @@ std::string UpperAscii(std::string_view text) {
   return out;
 }
 
-// What the rules said about one agency.
-struct Verdict {
-  std::vector<size_t> permitting;    // rule indexes, ascending
-  const Rule* blocked_by = nullptr;  // first rule that reached it but a label stopped
-  std::string_view blocked_label;
-  // First registered-GP rule that applied while this practice was not the subject's GP.
-  const Rule* not_registered_gp = nullptr;
-};
-
 }  // namespace
 
 Decision RuleSet::Route(const v1::Record& record) const {
+  RoutePlan plan = Plan(record);
   Decision decision;
+  decision.withholdings = std::move(plan.withholdings);
+  std::vector<std::string> unused;
+  for (Grant& grant : plan.grants) {
+    View& view = plan.views[grant.view];
+    Disclosure disclosure;
+    disclosure.recipient = std::move(grant.recipient);
+    disclosure.rule_ids = std::move(grant.rule_ids);
+    disclosure.redacted = Redact(record, plan.items, view.allowed, unused);
+    disclosure.withheld = view.withheld;
+    unused.clear();
+    decision.disclosures.push_back(std::move(disclosure));
+  }
+  return decision;
+}
+
+RoutePlan RuleSet::Plan(const v1::Record& record) const {
+  RoutePlan plan;
+  Plan(record, plan);
+  return plan;
+}
+
+void RuleSet::Plan(const v1::Record& record, RoutePlan& plan) const {
+  size_t views = 0;
+  size_t grants = 0;
+  plan.withholdings.clear();
   std::optional<size_t> source;
   if (auto it = agency_index_.find(record.source_agency()); it != agency_index_.end()) {
     source = it->second;
@@ -55,7 +73,14 @@ Decision RuleSet::Route(const v1::Record& record) const {
     if (it != gp_by_ods_.end()) registered_gp = it->second;
   }
 
-  std::vector<Verdict> verdicts(agencies_.size());
+  std::vector<Verdict>& verdicts = plan.scratch.verdicts;
+  verdicts.resize(agencies_.size());
+  for (Verdict& v : verdicts) {
+    v.permitting.clear();
+    v.blocked_by = nullptr;
+    v.blocked_label = {};
+    v.not_registered_gp = nullptr;
+  }
   bool anyone_permitted = false;
   // An unknown source matches no rule: `from` names configured agencies only.
   for (size_t r = 0; source && r < rules_.size(); ++r) {
@@ -87,16 +112,22 @@ Decision RuleSet::Route(const v1::Record& record) const {
   }
 
   // Field permissions per permitting rule, computed on first use and then shared.
-  std::vector<RecordItem> items;
-  std::vector<std::optional<std::vector<bool>>> rule_allows(rules_.size());
-  if (anyone_permitted) items = ListItems(record);
+  std::vector<RecordItem>& items = plan.items;
+  if (anyone_permitted) {
+    ListItems(record, items);
+  } else {
+    items.clear();
+  }
+  plan.scratch.rule_allows.resize(rules_.size());
+  plan.scratch.rule_allows_known.assign(rules_.size(), false);
   auto allows = [&](size_t r) -> const std::vector<bool>& {
-    if (!rule_allows[r]) {
-      std::vector<bool> mask(items.size());
+    std::vector<bool>& mask = plan.scratch.rule_allows[r];
+    if (!plan.scratch.rule_allows_known[r]) {
+      mask.resize(items.size());
       for (size_t i = 0; i < items.size(); ++i) mask[i] = RulePermits(rules_[r], items[i]);
-      rule_allows[r] = std::move(mask);
+      plan.scratch.rule_allows_known[r] = true;
     }
-    return *rule_allows[r];
+    return mask;
   };
 
   for (size_t a : by_id_) {
@@ -114,23 +145,35 @@ Decision RuleSet::Route(const v1::Record& record) const {
       } else {
         reason = "no rule permits " + record.record_type() + " from " + record.source_agency();
       }
-      decision.withholdings.push_back(Withholding{agency.id, std::move(reason)});
+      plan.withholdings.push_back(Withholding{agency.id, std::move(reason)});
       continue;
     }
     // A path travels when some permitting rule allows it: the union over those rules.
-    std::vector<bool> allowed(items.size(), false);
-    Disclosure disclosure;
-    disclosure.recipient = agency.id;
-    for (size_t r : v.permitting) {
-      const std::vector<bool>& mask = allows(r);
+    std::vector<bool>& allowed = plan.scratch.allowed;
+    allowed = allows(v.permitting[0]);
+    for (size_t k = 1; k < v.permitting.size(); ++k) {
+      const std::vector<bool>& mask = allows(v.permitting[k]);
       for (size_t i = 0; i < items.size(); ++i) allowed[i] = allowed[i] || mask[i];
-      disclosure.rule_ids.push_back(rules_[r].id);
     }
-    std::sort(disclosure.rule_ids.begin(), disclosure.rule_ids.end());
-    disclosure.redacted = Redact(record, items, allowed, disclosure.withheld);
-    decision.disclosures.push_back(std::move(disclosure));
+    if (grants == plan.grants.size()) plan.grants.emplace_back();
+    Grant& grant = plan.grants[grants++];
+    grant.recipient = agency.id;
+    grant.rule_ids.clear();
+    for (size_t r : v.permitting) grant.rule_ids.push_back(rules_[r].id);
+    std::sort(grant.rule_ids.begin(), grant.rule_ids.end());
+    // Agencies reached by the same rules usually see the same items: one view for them all.
+    grant.view = 0;
+    while (grant.view < views && plan.views[grant.view].allowed != allowed) ++grant.view;
+    if (grant.view == views) {
+      if (views == plan.views.size()) plan.views.emplace_back();
+      View& view = plan.views[views++];
+      view.allowed = allowed;
+      view.withheld.clear();
+      ListWithheld(record, items, allowed, view.withheld);
+    }
   }
-  return decision;
+  plan.views.resize(views);
+  plan.grants.resize(grants);
 }
 
 }  // namespace gallery::router

@@ -11,6 +11,7 @@
 #include "hub/common/agency.h"
 #include "hub/common/result.h"
 #include "hub/router/decision.h"
+#include "hub/router/route_plan.h"
 #include "hub/router/rule.h"
 
 namespace gallery::router {
@@ -33,7 +34,15 @@ class RuleSet {
 
   // Default deny: decides, for every configured agency except the source, whether the
   // record travels and in which redacted form. Never blocks; thread-safe.
+  // Route() is Plan() with each grant's redacted copy built as a message.
   Decision Route(const v1::Record& record) const;
+
+  // The same decision, with the redactions left as views over `record`'s items for the
+  // caller to serialize (AppendRedacted), once per distinct view. `record` must outlive
+  // the plan. Never blocks; thread-safe.
+  RoutePlan Plan(const v1::Record& record) const;
+  // As above, into `plan`, reusing the storage it holds from earlier records.
+  void Plan(const v1::Record& record, RoutePlan& plan) const;
 
   const std::vector<Rule>& rules() const { return rules_; }
   const std::vector<Agency>& agencies() const { return agencies_; }

@@ -5,7 +5,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "hub/server/deliver_frame.h"
 #include "hub/common/now_micros.h"
 
 namespace gallery::server {
@@ -18,15 +17,20 @@ Clock::duration Backoff(uint32_t failures) {
   return std::min<Clock::duration>(base * (1u << doublings), std::chrono::seconds(30));
 }
 
+// A DeliverBatch frame is sent once it holds this many deliveries or bytes.
+constexpr size_t kMaxBatchDeliveries = 256;
+constexpr size_t kMaxBatchBytes = 256 * 1024;
+
 }  // namespace
 
 DeliveryQueues::DeliveryQueues(store::Store& store, const config::HubConfig& config, SendFn send)
     : store_(store), config_(config), send_(std::move(send)) {}
 
 void DeliveryQueues::Subscribe(const std::string& agency, const std::string& routing_id,
-                               uint32_t window) {
+                               uint32_t window, bool batches) {
   Subscription subscription;
   subscription.routing_id = routing_id;
+  subscription.batches = batches;
   subscription.window = window == 0 ? config_.window : std::min(window, config_.window);
   subscriptions_[agency] = std::move(subscription);
   spdlog::info("agency {} subscribed (window {})", agency, subscriptions_[agency].window);
@@ -39,7 +43,7 @@ void DeliveryQueues::SessionClosed(const std::string& agency, const std::string&
 
 void DeliveryQueues::Ack(const std::string& agency, uint64_t delivery_id) {
   auto it = subscriptions_.find(agency);
-  if (it != subscriptions_.end()) it->second.in_flight.erase(delivery_id);
+  if (it != subscriptions_.end()) it->second.in_flight.Erase(delivery_id);
   auto failed = failures_.find(agency);
   if (failed != failures_.end()) {
     failed->second.erase(delivery_id);
@@ -55,7 +59,7 @@ void DeliveryQueues::Nack(const std::string& agency, uint64_t delivery_id,
   spdlog::warn("agency {} refused delivery {}", agency, delivery_id);
   spdlog::debug("agency {} refused delivery {}: {}", agency, delivery_id, reason);
   if (Fail(agency, delivery_id, "refused by recipient: " + reason)) {
-    subscription.in_flight.erase(delivery_id);
+    subscription.in_flight.Erase(delivery_id);
     return;
   }
   // Everything after the refused delivery waits, so that order per subject holds.
@@ -88,32 +92,49 @@ void DeliveryQueues::Fill(const std::string& agency, Subscription& subscription,
       return;
     }
     uint64_t& highest = highest_sent_[agency];
+    frame_.Start(OutgoingFrame::Kind::kDeliver, subscription.batches);
+    frame_ids_.clear();
     for (const auto& delivery : *pending) {
-      const std::string frame = EncodeDeliverFrame(delivery.delivery_id, delivery.payload,
-                                                   delivery.rule_ids, delivery.delivery_id <= highest);
-      if (!send_(subscription.routing_id, frame)) return;  // resumes at the next fill
-      subscription.cursor = delivery.delivery_id;
-      subscription.in_flight[delivery.delivery_id] = now;
-      highest = std::max(highest, delivery.delivery_id);
-      spdlog::debug("delivered record {} to {} (delivery {})", delivery.record_id, agency,
+      frame_.AddDeliver(delivery.delivery_id, delivery.payload, delivery.rule_ids,
+                        delivery.delivery_id <= highest);
+      frame_ids_.push_back(delivery.delivery_id);
+      spdlog::debug("delivering record {} to {} (delivery {})", delivery.record_id, agency,
                     delivery.delivery_id);
+      // A batch is cut at a size that keeps the subscriber's reads and the hub's copies
+      // small; without batches every delivery is a frame of its own.
+      if (!subscription.batches || frame_ids_.size() >= kMaxBatchDeliveries ||
+          frame_.size() >= kMaxBatchBytes) {
+        if (!SendFrame(subscription, highest, now)) return;  // resumes at the next fill
+        frame_.Start(OutgoingFrame::Kind::kDeliver, subscription.batches);
+        frame_ids_.clear();
+      }
     }
+    if (!frame_ids_.empty() && !SendFrame(subscription, highest, now)) return;
   }
+}
+
+bool DeliveryQueues::SendFrame(Subscription& subscription, uint64_t& highest,
+                               Clock::time_point now) {
+  if (!send_(subscription.routing_id, frame_.Finish())) return false;
+  for (uint64_t id : frame_ids_) subscription.in_flight.Add(id, now);
+  subscription.cursor = frame_ids_.back();
+  highest = std::max(highest, frame_ids_.back());
+  return true;
 }
 
 void DeliveryQueues::CheckTimers(Clock::time_point now) {
   const auto ack_timeout = std::chrono::milliseconds(config_.ack_timeout_ms);
   for (auto& [agency, subscription] : subscriptions_) {
     std::vector<uint64_t> overdue;
-    for (const auto& [id, sent] : subscription.in_flight) {
+    subscription.in_flight.ForEach([&](uint64_t id, Clock::time_point sent) {
       if (now - sent > ack_timeout) overdue.push_back(id);
-    }
+    });
     if (overdue.empty()) continue;
     spdlog::warn("agency {}: {} deliveries unacked after {} ms; sending again", agency,
                  overdue.size(), config_.ack_timeout_ms);
     for (uint64_t id : overdue) {
       if (Fail(agency, id, "not acked within " + std::to_string(config_.ack_timeout_ms) + " ms")) {
-        subscription.in_flight.erase(id);
+        subscription.in_flight.Erase(id);
       }
     }
     Rewind(subscription);

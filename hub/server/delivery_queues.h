@@ -5,10 +5,12 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "hub/config/hub_config.h"
+#include "hub/server/outgoing_frames.h"
 #include "hub/server/sessions.h"
 #include "hub/store/store.h"
 
@@ -18,12 +20,14 @@ namespace gallery::server {
 class DeliveryQueues {
  public:
   // Sends encoded frame bytes to a session; false when the peer is gone or full.
-  using SendFn = std::function<bool(const std::string& routing_id, const std::string& bytes)>;
+  using SendFn = std::function<bool(const std::string& routing_id, std::string_view bytes)>;
 
   DeliveryQueues(store::Store& store, const config::HubConfig& config, SendFn send);
 
   // The agency's newest Subscribe wins. Delivery restarts from its oldest unacked record.
-  void Subscribe(const std::string& agency, const std::string& routing_id, uint32_t window);
+  // `batches`: the session reads DeliverBatch frames (Hello.accepts_batches).
+  void Subscribe(const std::string& agency, const std::string& routing_id, uint32_t window,
+                 bool batches = false);
   // The session went away: its subscription ends; its in-flight deliveries stay queued.
   void SessionClosed(const std::string& agency, const std::string& routing_id);
 
@@ -50,6 +54,9 @@ class DeliveryQueues {
   };
 
   void Fill(const std::string& agency, Subscription& subscription, Clock::time_point now);
+  // Sends `frame_` (holding the deliveries `frame_ids_`) and marks them in flight; false
+  // when the peer could not take it.
+  bool SendFrame(Subscription& subscription, uint64_t& highest, Clock::time_point now);
   // Counts a failure; dead-letters the delivery when it has failed too often. Returns true
   // when it was dead-lettered.
   bool Fail(const std::string& agency, uint64_t delivery_id, const std::string& reason);
@@ -59,6 +66,8 @@ class DeliveryQueues {
   const config::HubConfig& config_;
   SendFn send_;
   std::unordered_map<std::string, Subscription> subscriptions_;  // by agency
+  OutgoingFrame frame_;             // reused for every frame sent
+  std::vector<uint64_t> frame_ids_;  // the delivery ids in frame_
   std::unordered_map<std::string, uint64_t> highest_sent_;       // by agency, this process
   // Failed attempts by agency and delivery id; kept across sessions so that a recipient
   // that crashes on a delivery still reaches the limit. Erased on ack or dead letter.

@@ -1,11 +1,14 @@
 #include "hub/server/hub_server.h"
 
 #include <chrono>
+#include <optional>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
 #include "hub/common/wire_codes.h"
 #include "hub/server/admin_api.h"
+#include "hub/server/publish_view.h"
 #include "hub/common/now_micros.h"
 
 namespace gallery::server {
@@ -18,6 +21,20 @@ constexpr int kMaxBatch = 2048;
 constexpr auto kTimerInterval = std::chrono::milliseconds(100);
 constexpr size_t kMaxHeldAcks = 1'000'000;
 constexpr auto kPurgeInterval = std::chrono::minutes(1);
+// The batch arena's first block, kept across batches, and the size of any further ones: a
+// full batch of 1 KB records fits in a few blocks.
+constexpr size_t kArenaBlockBytes = 4 << 20;
+// A Frame's first byte when it holds a Publish (field 3, length-delimited).
+constexpr char kPublishTag = (3 << 3) | 2;
+
+google::protobuf::ArenaOptions BatchArenaOptions(char* block) {
+  google::protobuf::ArenaOptions options;
+  options.initial_block = block;
+  options.initial_block_size = kArenaBlockBytes;
+  options.start_block_size = kArenaBlockBytes;
+  options.max_block_size = kArenaBlockBytes;
+  return options;
+}
 
 }  // namespace
 
@@ -58,9 +75,11 @@ HubServer::HubServer(config::HubConfig config, std::shared_ptr<const router::Rul
       context_(std::move(context)),
       socket_(std::move(socket)),
       queues_(*store_, config_,
-              [this](const std::string& routing_id, const std::string& bytes) {
+              [this](const std::string& routing_id, std::string_view bytes) {
                 return SendBytes(routing_id, bytes);
               }),
+      arena_block_(new char[kArenaBlockBytes]),
+      arena_(BatchArenaOptions(arena_block_.get())),
       last_timer_check_(Clock::now()),
       next_purge_(Clock::now() + kPurgeInterval) {}
 
@@ -70,32 +89,23 @@ Status HubServer::Run(const std::atomic<bool>& stop) {
   spdlog::info("hub {} serving on {} (admin http://{}) with rule set {} ({} rules)",
                config_.hub_id, endpoint(), admin_->address(), rules_->content_hash().substr(0, 12),
                rules_->rules().size());
+  int read = 0;
   while (!stop.load()) {
-    zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-    try {
-      zmq::poll(&item, 1, kTimerInterval);
-    } catch (const zmq::error_t& e) {
-      if (e.num() != EINTR) return Internal(std::string("polling the hub socket: ") + e.what());
-    }
-    for (int i = 0; i < kMaxBatch; ++i) {
-      zmq::message_t identity;
-      zmq::message_t payload;
+    // After a full batch more is likely waiting: read on without polling.
+    if (read < kMaxBatch) {
+      zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
       try {
-        if (!socket_.recv(identity, zmq::recv_flags::dontwait)) break;
-        if (!identity.more() || !socket_.recv(payload, zmq::recv_flags::dontwait)) continue;
-        // Drain any extra parts: the protocol has one payload frame per message.
-        while (payload.more()) {
-          zmq::message_t extra;
-          if (!socket_.recv(extra, zmq::recv_flags::dontwait)) break;
-          payload = std::move(extra);
-        }
+        zmq::poll(&item, 1, kTimerInterval);
       } catch (const zmq::error_t& e) {
-        if (e.num() == EINTR) break;
-        return Internal(std::string("reading the hub socket: ") + e.what());
+        if (e.num() != EINTR) return Internal(std::string("polling the hub socket: ") + e.what());
       }
-      HandleMessage(identity.to_string(), payload);
     }
+    auto batch = ReadBatch();
+    if (!batch.ok()) return batch.status();
+    read = *batch;
     CommitBatch();
+    arena_.Reset();  // nothing parsed outlives its batch
+    held_.clear();
     queues_.Fill();
     for (const auto& routing_id : std::exchange(closed_, {})) {
       DropSession(routing_id, "connection closed");
@@ -109,14 +119,42 @@ Status HubServer::Run(const std::atomic<bool>& stop) {
   return OkStatus();
 }
 
-void HubServer::HandleMessage(const std::string& routing_id, const zmq::message_t& payload) {
+Result<int> HubServer::ReadBatch() {
+  int read = 0;
+  zmq::message_t identity;
+  zmq::message_t payload;
+  for (; read < kMaxBatch; ++read) {
+    try {
+      if (!socket_.recv(identity, zmq::recv_flags::dontwait)) break;
+      if (!identity.more() || !socket_.recv(payload, zmq::recv_flags::dontwait)) continue;
+      // Drain any extra parts: the protocol has one payload frame per message.
+      while (payload.more()) {
+        zmq::message_t extra;
+        if (!socket_.recv(extra, zmq::recv_flags::dontwait)) break;
+        payload = std::move(extra);
+      }
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) break;
+      return Internal(std::string("reading the hub socket: ") + e.what());
+    }
+    HandleMessage(identity.to_string(), payload);
+  }
+  return read;
+}
+
+void HubServer::HandleMessage(const std::string& routing_id, zmq::message_t& payload) {
   if (payload.size() > config_.max_frame_bytes) {
     Reject(routing_id, 0, "", InvalidArgument("frame of " + std::to_string(payload.size()) +
                                               " bytes exceeds max_frame_bytes (" +
                                               std::to_string(config_.max_frame_bytes) + ")"));
     return;
   }
-  v1::Frame frame;
+  // A Publish's record stays on the batch arena until the batch is committed; other frames
+  // are handled at once, on the stack.
+  v1::Frame local_frame;
+  const bool publish = payload.size() > 0 && *payload.data<char>() == kPublishTag;
+  v1::Frame& frame =
+      publish ? *google::protobuf::Arena::CreateMessage<v1::Frame>(&arena_) : local_frame;
   if (!frame.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     Reject(routing_id, 0, "", InvalidArgument("malformed frame: not a gallery.v1.Frame"));
     return;
@@ -135,10 +173,10 @@ void HubServer::HandleMessage(const std::string& routing_id, const zmq::message_
   session.last_heard = Clock::now();
   switch (frame.body_case()) {
     case v1::Frame::kPublish:
-      HandlePublish(routing_id, session, *frame.mutable_publish());
+      HandlePublish(routing_id, session, *frame.mutable_publish(), payload);
       break;
     case v1::Frame::kSubscribe:
-      queues_.Subscribe(session.agency, routing_id, frame.subscribe().window());
+      queues_.Subscribe(session.agency, routing_id, frame.subscribe().window(), session.batches);
       break;
     case v1::Frame::kNack:
       queues_.Nack(session.agency, frame.nack().delivery_id(), frame.nack().reason());
@@ -166,7 +204,7 @@ void HubServer::HandleHello(const std::string& routing_id, const v1::Hello& hell
     Reject(routing_id, 0, "", Unauthenticated("unknown agency '" + hello.agency() + "'"));
     return;
   }
-  sessions_[routing_id] = Session{hello.agency(), Clock::now()};
+  sessions_[routing_id] = Session{hello.agency(), Clock::now(), hello.accepts_batches()};
   spdlog::info("agency {} connected ({})", hello.agency(), hello.client_name());
   v1::Frame frame;
   auto* welcome = frame.mutable_welcome();
@@ -174,30 +212,42 @@ void HubServer::HandleHello(const std::string& routing_id, const v1::Hello& hell
   welcome->set_heartbeat_interval_ms(config_.heartbeat_interval_ms);
   welcome->set_session_timeout_ms(config_.session_timeout_ms);
   welcome->set_max_frame_bytes(config_.max_frame_bytes);
+  welcome->set_sends_batches(hello.accepts_batches());
   Send(routing_id, frame);
 }
 
 void HubServer::HandlePublish(const std::string& routing_id, Session& session,
-                              v1::Publish& publish) {
-  v1::Record& record = *publish.mutable_record();
+                              v1::Publish& publish, zmq::message_t& payload) {
+  v1::Record* record = publish.mutable_record();
+  // The bytes as sent stand for the record unless the hub fills in its source (below), or
+  // it carries a received_at of its own, which the hub's replaces.
+  std::optional<std::string_view> record_bytes;
+  if (!record->source_agency().empty() && !record->has_received_at()) {
+    record_bytes = PublishedRecordBytes(
+        std::string_view(payload.data<char>(), payload.size()));
+  }
   // After a refused commit, a connection's later records wait for the refused ones to
   // come again, so that a publisher's records are journaled in the order it sent them.
   if (auto blocked = resend_awaited_.find(routing_id); blocked != resend_awaited_.end()) {
     if (publish.sequence() > blocked->second) {
-      Reject(routing_id, publish.sequence(), record.record_id(),
+      Reject(routing_id, publish.sequence(), record->record_id(),
              Unavailable("an earlier record from this connection was refused for now; resend "
                          "from it, in order"));
       return;
     }
     if (publish.sequence() == blocked->second) resend_awaited_.erase(blocked);
   }
-  if (Status status = CheckPublishedRecord(record, session.agency); !status.ok()) {
-    spdlog::info("rejected record {} from {}: {}", record.record_id(), session.agency,
+  if (Status status = CheckPublishedRecord(*record, session.agency); !status.ok()) {
+    spdlog::info("rejected record {} from {}: {}", record->record_id(), session.agency,
                  status.message());
-    Reject(routing_id, publish.sequence(), record.record_id(), status);
+    Reject(routing_id, publish.sequence(), record->record_id(), status);
     return;
   }
-  publishes_.push_back({routing_id, publish.sequence(), std::move(record), false});
+  publishes_.push_back({routing_id, publish.sequence(), record, {}, false});
+  if (record_bytes) {
+    publishes_.back().record_bytes = *record_bytes;
+    held_.push_back(std::move(payload));  // the bytes stay where they are
+  }
 }
 
 void HubServer::HandleAck(Session& session, const v1::Ack& ack) {
@@ -221,7 +271,7 @@ void HubServer::CommitBatch() {
                     status.ToString());
     }
     for (const auto& publish : publishes_) {
-      Reject(publish.routing_id, publish.sequence, publish.record.record_id(),
+      Reject(publish.routing_id, publish.sequence, publish.record->record_id(),
              Unavailable("the hub cannot store records now; retry later"));
       auto [it, inserted] = resend_awaited_.emplace(publish.routing_id, publish.sequence);
       if (!inserted) it->second = std::min(it->second, publish.sequence);
@@ -237,16 +287,33 @@ void HubServer::CommitBatch() {
                   record.source_agency, record.deliveries.size(), record.withholdings.size());
     for (const auto& delivery : record.deliveries) queues_.Queued(delivery.recipient);
   }
-  for (const auto& publish : publishes_) {
-    v1::Frame frame;
-    auto* confirm = frame.mutable_confirm();
-    confirm->set_sequence(publish.sequence);
-    confirm->set_record_id(publish.record.record_id());
-    confirm->set_duplicate(publish.duplicate);
-    Send(publish.routing_id, frame);
-  }
+  SendConfirms();
   publishes_.clear();
   acks_.clear();
+}
+
+void HubServer::SendConfirms() {
+  // Each connection's confirms leave in journal order. A connection that reads batches
+  // gets all of its confirms in one frame, built at its first record in the batch.
+  std::unordered_set<std::string_view> batched;
+  for (size_t i = 0; i < publishes_.size(); ++i) {
+    const PendingPublish& first = publishes_[i];
+    auto session = sessions_.find(first.routing_id);
+    if (session == sessions_.end() || !session->second.batches) {
+      confirm_frame_.Start(OutgoingFrame::Kind::kConfirm, false);
+      confirm_frame_.AddConfirm(first.sequence, first.record->record_id(), first.duplicate);
+      SendBytes(first.routing_id, confirm_frame_.Finish());
+      continue;
+    }
+    if (!batched.insert(first.routing_id).second) continue;
+    confirm_frame_.Start(OutgoingFrame::Kind::kConfirm, true);
+    for (size_t j = i; j < publishes_.size(); ++j) {
+      const PendingPublish& publish = publishes_[j];
+      if (publish.routing_id != first.routing_id) continue;
+      confirm_frame_.AddConfirm(publish.sequence, publish.record->record_id(), publish.duplicate);
+    }
+    SendBytes(first.routing_id, confirm_frame_.Finish());
+  }
 }
 
 void HubServer::CheckTimers() {
@@ -305,7 +372,7 @@ bool HubServer::Send(const std::string& routing_id, const v1::Frame& frame) {
   return SendBytes(routing_id, frame.SerializeAsString());
 }
 
-bool HubServer::SendBytes(const std::string& routing_id, const std::string& bytes) {
+bool HubServer::SendBytes(const std::string& routing_id, std::string_view bytes) {
   try {
     if (!socket_.send(zmq::buffer(routing_id), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
       return false;

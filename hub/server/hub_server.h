@@ -5,9 +5,11 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include <google/protobuf/arena.h>
 #include <zmq.hpp>
 
 #include "gallery/v1/wire.pb.h"
@@ -16,6 +18,7 @@
 #include "hub/router/rule_set.h"
 #include "hub/server/delivery_queues.h"
 #include "hub/server/ingest.h"
+#include "hub/server/outgoing_frames.h"
 #include "hub/server/sessions.h"
 #include "hub/store/store.h"
 
@@ -44,11 +47,17 @@ class HubServer {
   HubServer(config::HubConfig config, std::shared_ptr<const router::RuleSet> rules,
             std::unique_ptr<store::Store> store, zmq::context_t context, zmq::socket_t socket);
 
-  void HandleMessage(const std::string& routing_id, const zmq::message_t& payload);
+  // Takes up to a batch of frames off the socket. Returns how many were read.
+  Result<int> ReadBatch();
+  // Keeps `payload` (moving it into held_) when its record waits for the batch's commit.
+  void HandleMessage(const std::string& routing_id, zmq::message_t& payload);
   void HandleHello(const std::string& routing_id, const v1::Hello& hello);
-  void HandlePublish(const std::string& routing_id, Session& session, v1::Publish& publish);
+  void HandlePublish(const std::string& routing_id, Session& session, v1::Publish& publish,
+                     zmq::message_t& payload);
   void HandleAck(Session& session, const v1::Ack& ack);
   void CommitBatch();
+  // Confirms the committed publishes_: one ConfirmBatch per connection that reads them.
+  void SendConfirms();
   void CheckTimers();
   // Retention: drops payloads delivered more than retention_hours ago.
   void PurgeExpiredPayloads(Clock::time_point now);
@@ -57,7 +66,7 @@ class HubServer {
               const Status& status);
   // False when the peer is gone or cannot take more now.
   bool Send(const std::string& routing_id, const v1::Frame& frame);
-  bool SendBytes(const std::string& routing_id, const std::string& bytes);
+  bool SendBytes(const std::string& routing_id, std::string_view bytes);
 
   config::HubConfig config_;
   std::shared_ptr<const router::RuleSet> rules_;
@@ -68,7 +77,13 @@ class HubServer {
   std::unordered_map<std::string, Session> sessions_;            // by routing id
   DeliveryQueues queues_;
   std::unique_ptr<admin::AdminServer> admin_;
+  // Frames of the batch in hand live on this arena, records included, until the batch is
+  // committed: parsing then allocates from a few large blocks, reused batch after batch.
+  std::unique_ptr<char[]> arena_block_;
+  google::protobuf::Arena arena_;
   std::vector<PendingPublish> publishes_;
+  std::vector<zmq::message_t> held_;  // the frames publishes_ point into, until committed
+  OutgoingFrame confirm_frame_;  // reused for every confirm sent
   std::vector<store::AckedDelivery> acks_;
   std::vector<std::string> closed_;  // routing ids found gone while sending
   // Per connection, the lowest sequence refused by a failed commit: later ones are refused

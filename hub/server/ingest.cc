@@ -1,12 +1,20 @@
 #include "hub/server/ingest.h"
 
+#include <string_view>
 #include <unordered_set>
 
 #include <google/protobuf/util/time_util.h>
 
 #include "hub/ingest/record_validator.h"
+#include "hub/router/redacted_encoder.h"
 
 namespace gallery::server {
+namespace {
+
+// Record.received_at: field 11, length-delimited (proto/gallery/v1/record.proto).
+constexpr uint8_t kReceivedAtTag = (11 << 3) | 2;
+
+}  // namespace
 
 Status CheckPublishedRecord(v1::Record& record, const std::string& session_agency) {
   if (record.source_agency().empty()) record.set_source_agency(session_agency);
@@ -22,45 +30,68 @@ Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& 
                                                    store::Store& store, int64_t received_at_us) {
   std::vector<std::string> ids;
   ids.reserve(batch.size());
-  std::unordered_set<std::string> seen;
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(batch.size());
   for (auto& publish : batch) {
-    if (!seen.insert(publish.record.record_id()).second) {
+    if (!seen.insert(publish.record->record_id()).second) {
       publish.duplicate = true;
     } else {
-      ids.push_back(publish.record.record_id());
+      ids.push_back(publish.record->record_id());
     }
   }
   auto existing = store.FindExisting(ids);
   if (!existing.ok()) return existing.status();
-  const std::unordered_set<std::string> journaled(existing->begin(), existing->end());
+  const std::unordered_set<std::string_view> journaled(existing->begin(), existing->end());
 
+  const auto received_at =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(received_at_us);
   std::vector<store::NewRecord> out;
+  out.reserve(batch.size());
+  // Reused record after record, so that routing a batch allocates little.
+  router::RoutePlan plan;
+  std::vector<std::string> views;  // one serialized redaction per distinct view
   for (auto& publish : batch) {
     if (publish.duplicate) continue;
-    if (journaled.contains(publish.record.record_id())) {
+    v1::Record& record = *publish.record;
+    if (journaled.contains(record.record_id())) {
       publish.duplicate = true;
       continue;
     }
-    v1::Record& record = publish.record;
-    *record.mutable_received_at() =
-        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(received_at_us);
-    const router::Decision decision = rules.Route(record);
+    *record.mutable_received_at() = received_at;
+    rules.Plan(record, plan);
 
-    store::NewRecord entry;
+    store::NewRecord& entry = out.emplace_back();
     entry.record_id = record.record_id();
     entry.source_agency = record.source_agency();
     entry.record_type = record.record_type();
     entry.registered_gp_ods = record.subject().registered_gp_ods();
     entry.received_at_us = received_at_us;
-    entry.payload = record.SerializeAsString();
-    for (const auto& disclosure : decision.disclosures) {
-      entry.deliveries.push_back({disclosure.recipient, disclosure.rule_ids, disclosure.withheld,
-                                  disclosure.redacted.SerializeAsString()});
+    if (publish.record_bytes.empty()) {
+      entry.payload = record.SerializeAsString();
+    } else {
+      // received_at is the record's last field (11) and was absent, so appending it gives
+      // the bytes serializing the record would, up to unknown fields' places.
+      const size_t timestamp_size = received_at.ByteSizeLong();
+      entry.payload.reserve(publish.record_bytes.size() + timestamp_size + 3);
+      entry.payload.assign(publish.record_bytes);
+      entry.payload.push_back(static_cast<char>(kReceivedAtTag));
+      entry.payload.push_back(static_cast<char>(timestamp_size));  // under 128: one byte
+      received_at.AppendToString(&entry.payload);
     }
-    for (const auto& withholding : decision.withholdings) {
-      entry.withholdings.push_back({withholding.agency, withholding.reason});
+    views.resize(plan.views.size());
+    for (size_t v = 0; v < plan.views.size(); ++v) {
+      views[v].clear();
+      router::AppendRedacted(record, plan.items, plan.views[v].allowed, views[v]);
     }
-    out.push_back(std::move(entry));
+    entry.deliveries.reserve(plan.grants.size());
+    for (const auto& grant : plan.grants) {
+      entry.deliveries.push_back(
+          {grant.recipient, grant.rule_ids, plan.views[grant.view].withheld, views[grant.view]});
+    }
+    entry.withholdings.reserve(plan.withholdings.size());
+    for (auto& withholding : plan.withholdings) {
+      entry.withholdings.push_back({std::move(withholding.agency), std::move(withholding.reason)});
+    }
   }
   return out;
 }

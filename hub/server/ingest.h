@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gallery/v1/record.pb.h"
@@ -16,13 +17,21 @@ namespace gallery::server {
 struct PendingPublish {
   std::string routing_id;  // who to confirm to
   uint64_t sequence = 0;
-  v1::Record record;
+  // Owned by the caller (the hub keeps it on the arena of the frame it came in, until the
+  // batch is committed); PrepareBatch sets its received_at.
+  v1::Record* record = nullptr;
+  // The record as its publisher serialized it, when the hub changed nothing in it (see
+  // PublishedRecordBytes): journaled as received with received_at appended, instead of
+  // serializing `record` again. Empty: serialize `record`. Kept alive by the caller too.
+  std::string_view record_bytes;
   bool duplicate = false;  // set by PrepareBatch
 };
 
 // Marks duplicates in `batch` (earlier in the batch, or already in `store`) and returns
 // the journal entries for the rest, routed under `rules`. Sets each new record's
-// received_at to `received_at_us`. Errors come from the store (kUnavailable).
+// received_at to `received_at_us`. Each distinct redaction of a record is serialized once,
+// straight from the record, and copied to the recipients that share it. Errors come from
+// the store (kUnavailable).
 Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& batch,
                                                    const router::RuleSet& rules,
                                                    store::Store& store, int64_t received_at_us);

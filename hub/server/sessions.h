@@ -4,8 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <string>
+
+#include "hub/server/in_flight.h"
 
 namespace gallery::server {
 
@@ -15,14 +16,16 @@ using Clock = std::chrono::steady_clock;
 struct Session {
   std::string agency;
   Clock::time_point last_heard;
+  bool batches = false;  // reads ConfirmBatch and DeliverBatch (Hello.accepts_batches)
 };
 
 // The one live subscription of an agency (the newest Subscribe wins).
 struct Subscription {
   std::string routing_id;  // the session receiving this agency's deliveries
+  bool batches = false;    // the session reads DeliverBatch frames
   uint32_t window = 0;     // unacked deliveries allowed in flight
   uint64_t cursor = 0;     // highest delivery id sent on this subscription
-  std::map<uint64_t, Clock::time_point> in_flight;  // delivery id -> last sent
+  InFlight in_flight;      // delivery id -> last sent
   bool may_have_more = true;  // the store may hold deliveries beyond `cursor`
   Clock::time_point paused_until;  // backoff after a refusal: nothing is sent before this
 };

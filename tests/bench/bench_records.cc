@@ -44,10 +44,11 @@ std::string YamlQuoted(std::string_view text) {
 }  // namespace
 
 std::string ConfigYaml(uint32_t window, const StoreChoice& store) {
+  // The backend is always named: a bare path means different backends to different hubs.
   const std::string store_yaml =
-      store.backend == "postgresql"
-          ? "{backend: postgresql, dsn: " + YamlQuoted(store.dsn) + "}"
-          : std::string("hub.db");
+      store.backend == "postgresql" ? "{backend: postgresql, dsn: " + YamlQuoted(store.dsn) + "}"
+      : store.backend == "journal"  ? std::string("{backend: journal, path: journal}")
+                                    : std::string("{backend: sqlite, path: hub.db}");
   return "hub:\n"
          "  id: bench-hub\n"
          "  endpoint: \"tcp://127.0.0.1:*\"\n"

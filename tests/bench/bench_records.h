@@ -26,7 +26,8 @@ inline constexpr int kPhases = 2;
 // Where hubd keeps its journal: the embedded store (SQLite, file "hub.db" beside the
 // config) or a PostgreSQL database, named by a libpq connection string.
 struct StoreChoice {
-  std::string backend = "sqlite";  // "sqlite" or "postgresql", as hub.store's `backend`
+  std::string backend = "sqlite";  // "sqlite", "journal" or "postgresql", as hub.store's
+                                   // `backend`
   std::string dsn;                 // for postgresql
 };
 

@@ -1,7 +1,8 @@
 // e2e_bench: the full path, measured. Starts a real hubd on loopback with a fresh store, one
 // publisher and three subscribers (SDK clients), then measures end-to-end throughput, and
 // publish-to-delivery latency at an offered rate, beside the disk's own fdatasync latency.
-// The store is the embedded one (SQLite) or a PostgreSQL database (--backend, --dsn).
+// The store is an embedded one (SQLite, or the journal) or a PostgreSQL database
+// (--backend, --dsn).
 // See tests/bench/README.md.
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
@@ -39,7 +40,8 @@ constexpr const char* kUsage = R"(usage: e2e_bench [options]
 
   --hubd PATH       hubd to run (default: hubd beside this binary)
   --backend B       hubd's store: sqlite (embedded, a fresh hub.db in the temporary folder;
-                    the default) or postgresql (needs --dsn)
+                    the default), journal (embedded, a fresh journal folder there) or
+                    postgresql (needs --dsn)
   --dsn DSN         libpq connection string of the PostgreSQL database, e.g.
                     "host=127.0.0.1 port=5433 dbname=gallery user=gallery". Its schema
                     "gallery" is DROPPED (with all it holds) before the run, so that the run
@@ -134,8 +136,8 @@ Options ParseArgs(int argc, char** argv) {
       std::exit(2);
     }
   }
-  if (o.backend != "sqlite" && o.backend != "postgresql") {
-    std::cerr << "e2e_bench: --backend must be sqlite or postgresql\n";
+  if (o.backend != "sqlite" && o.backend != "journal" && o.backend != "postgresql") {
+    std::cerr << "e2e_bench: --backend must be sqlite, journal or postgresql\n";
     std::exit(2);
   }
   if ((o.backend == "postgresql") != !o.dsn.empty()) {
@@ -331,7 +333,9 @@ int Print(const Options& o, Report& r, bool timed_out) {
   std::printf(
       "\ne2e_bench: 1 publisher -> hubd (store: %s) -> %zu subscribers, %zu-byte records, "
       "%u cores\n",
-      o.backend == "postgresql" ? "postgresql, schema gallery" : "sqlite, embedded",
+      o.backend == "postgresql" ? "postgresql, schema gallery"
+      : o.backend == "journal"  ? "journal, embedded"
+                                : "sqlite, embedded",
       kRecipients.size(), r.record_bytes, std::thread::hardware_concurrency());
   Row("throughput", "records published",
       std::to_string(r.tput_records) + " of " + std::to_string(o.records));
@@ -353,6 +357,7 @@ int Print(const Options& o, Report& r, bool timed_out) {
       journaled > 0 ? static_cast<double>(r.store_bytes) / static_cast<double>(journaled) : 0;
   Row("store",
       o.backend == "postgresql" ? "schema gallery (tables, indexes; no WAL)"
+      : o.backend == "journal"  ? "journal folder after the run"
                                 : "hub.db + WAL after the run",
       fmt::format("{:.1f} MiB, {:.0f} bytes per record journaled",
                   static_cast<double>(r.store_bytes) / (1 << 20), store_per_record));
@@ -468,6 +473,14 @@ int Main(int argc, char** argv) {
         r.store_bytes = *bytes;
       } else {
         r.problems.push_back(bytes.status().ToString());
+      }
+    } else if (o.backend == "journal") {
+      std::error_code ec;
+      for (fs::recursive_directory_iterator it(fs::path(dir) / "journal", ec), end;
+           !ec && it != end; it.increment(ec)) {
+        std::error_code size_ec;
+        const auto size = it->is_regular_file(size_ec) ? it->file_size(size_ec) : 0;
+        if (!size_ec) r.store_bytes += size;
       }
     } else {
       for (const char* name : {"hub.db", "hub.db-wal"}) {

@@ -160,6 +160,26 @@ TEST(RecordValidatorTest, FieldNamesAreNonEmptyAndUniqueWithinTheirSection) {
   EXPECT_TRUE(ValidateRecord(record).ok());
 }
 
+TEST(RecordValidatorTest, RepeatsAreFoundAmongManyNamesToo) {
+  // Past a few dozen names the check changes method; it must find the same repeats.
+  v1::Record record = Good();
+  v1::Section& section = *record.mutable_sections(0);
+  for (int f = 0; f < 60; ++f) {
+    v1::Field& field = *section.add_fields();
+    field.set_name("Item " + std::to_string(f));
+    field.set_integer(f);
+  }
+  EXPECT_TRUE(ValidateRecord(record).ok());
+  section.mutable_fields(61)->set_name("ITEM 3");
+  EXPECT_EQ(ErrorOf(record),
+            "sections[0].fields[61].name: repeats an earlier field name in the section "
+            "(ignoring case)");
+  section.mutable_fields(61)->set_name("walking");  // among the first, compared pairwise
+  EXPECT_EQ(ErrorOf(record),
+            "sections[0].fields[61].name: repeats an earlier field name in the section "
+            "(ignoring case)");
+}
+
 TEST(RecordValidatorTest, EveryFieldHasAValueAndDatesAreReal) {
   v1::Record record = Good();
   record.mutable_sections(1)->mutable_fields(0)->clear_value();

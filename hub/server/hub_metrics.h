@@ -1,0 +1,79 @@
+// HubMetrics: what hubd counts about the records it carries, for /metrics. Labels carry
+// agency ids, rule set hashes and reason codes, never anything from a record's contents.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include "hub/metrics/metrics.h"
+
+namespace gallery::server {
+
+// Owned by the hub; counted on the hub thread (the store's commit thread observes the
+// commit histogram). Rendered by the admin API on the hub thread.
+class HubMetrics {
+ public:
+  HubMetrics();
+
+  metrics::Registry& registry() { return registry_; }
+
+  // A publisher's record was taken off the wire (valid or not).
+  void RecordReceived(const std::string& source) { Source(source).received->Increment(); }
+  // A record was confirmed to its publisher; `duplicate` when it was journaled before.
+  void RecordConfirmed(const std::string& source, bool duplicate, double seconds_since_received);
+  // A record was refused; `code` is the wire code ("INVALID_ARGUMENT", "UNAVAILABLE" ...).
+  void RecordRejected(const std::string& source, const std::string& code);
+  // A delivery of a record from `source` to `recipient` was journaled.
+  void DeliveryJournaled(const std::string& source, const std::string& recipient);
+  // A record from `source` was withheld from `agency`, for a reason of kind `kind`.
+  void Withheld(const std::string& source, const std::string& agency, const std::string& kind);
+  // `recipient` acked a delivery sent `seconds` ago.
+  void DeliveryAcked(const std::string& recipient, double seconds);
+  void DeliveryRedelivered(const std::string& recipient) { redelivered_.WithLabels({recipient}).Increment(); }
+  void DeadLettered(const std::string& recipient) { dead_lettered_.WithLabels({recipient}).Increment(); }
+  void PayloadsPurged(uint64_t records) { purged_.Increment(records); }
+  void StoreCommit(double seconds, bool ok);
+
+  // Gauges refreshed at each scrape by the hub's collector.
+  metrics::Family<metrics::Gauge>& queue_depth() { return queue_depth_; }
+  metrics::Family<metrics::Gauge>& in_flight() { return in_flight_; }
+  metrics::Family<metrics::Gauge>& connected() { return connected_; }
+  metrics::Family<metrics::Gauge>& dead_letters() { return dead_letters_; }
+  metrics::Family<metrics::Gauge>& rule_set() { return rule_set_; }
+
+ private:
+  // A source's counters, looked up once per agency rather than per record.
+  struct SourceCounters {
+    metrics::Counter* received;
+    metrics::Counter* confirmed;
+    metrics::Counter* duplicates;
+    metrics::Histogram* confirm_latency;
+  };
+  SourceCounters& Source(const std::string& source);
+
+  metrics::Registry registry_;
+  metrics::Family<metrics::Counter>& received_;
+  metrics::Family<metrics::Counter>& confirmed_;
+  metrics::Family<metrics::Counter>& duplicates_;
+  metrics::Family<metrics::Counter>& rejected_;
+  metrics::Family<metrics::Counter>& deliveries_;
+  metrics::Family<metrics::Counter>& withheld_;
+  metrics::Family<metrics::Counter>& acked_;
+  metrics::Family<metrics::Counter>& redelivered_;
+  metrics::Family<metrics::Counter>& dead_lettered_;
+  metrics::Counter& purged_;
+  metrics::Counter& commit_failures_;
+  metrics::Family<metrics::Histogram>& confirm_latency_;
+  metrics::Family<metrics::Histogram>& ack_latency_;
+  metrics::Histogram& commit_latency_;
+  metrics::Family<metrics::Gauge>& queue_depth_;
+  metrics::Family<metrics::Gauge>& in_flight_;
+  metrics::Family<metrics::Gauge>& connected_;
+  metrics::Family<metrics::Gauge>& dead_letters_;
+  metrics::Family<metrics::Gauge>& rule_set_;
+
+  std::unordered_map<std::string, SourceCounters> sources_;
+  std::unordered_map<std::string, metrics::Counter*> deliveries_by_pair_;  // "source\nrecipient"
+};
+
+}  // namespace gallery::server
