@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gallery/v1/record.pb.h"
@@ -17,9 +18,15 @@ struct Disclosure {
 };
 
 // A decision not to disclose a record to an agency.
+inline constexpr std::string_view kNoRule = "no-rule";
+inline constexpr std::string_view kNoRelationship = "no-relationship";
+inline constexpr std::string_view kLabel = "label";
+
 struct Withholding {
   std::string agency;  // agency id
   std::string reason;  // e.g. "no rule permits adt.admission from hosp-general"
+  // The reason's kind, for counting: kNoRule, kNoRelationship or kLabel.
+  std::string_view kind;
 };
 
 struct Decision {

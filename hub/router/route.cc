@@ -136,16 +136,19 @@ void RuleSet::Plan(const v1::Record& record, RoutePlan& plan) const {
     const Agency& agency = agencies_[a];
     if (v.permitting.empty()) {
       std::string reason;
+      std::string_view kind = kNoRule;
       if (v.blocked_by != nullptr) {
+        kind = kLabel;
         reason = "label '" + std::string(v.blocked_label) + "' not permitted by rule " +
                  v.blocked_by->id;
       } else if (v.not_registered_gp != nullptr) {
+        kind = kNoRelationship;
         reason = "no relationship: not the subject's registered GP practice (rule " +
                  v.not_registered_gp->id + ")";
       } else {
         reason = "no rule permits " + record.record_type() + " from " + record.source_agency();
       }
-      plan.withholdings.push_back(Withholding{agency.id, std::move(reason)});
+      plan.withholdings.push_back(Withholding{agency.id, std::move(reason), kind});
       continue;
     }
     // A path travels when some permitting rule allows it: the union over those rules.

@@ -84,8 +84,11 @@ admin::AdminResponse ShowLetter(store::Store& store, uint64_t id, bool with_cont
 }  // namespace
 
 admin::AdminResponse HandleAdminRequest(const admin::AdminRequest& request, store::Store& store,
-                                        DeliveryQueues& queues) {
+                                        DeliveryQueues& queues, HubMetrics& metrics) {
   if (request.path == "/healthz") return {200, "ok\n", "text/plain"};
+  if (request.path == "/metrics") {
+    return {200, metrics.registry().Render(), "text/plain; version=0.0.4; charset=utf-8"};
+  }
   if (request.path == kDeadLetters) {
     if (request.method != "GET") return Json(405, {{"error", "use GET"}});
     auto letters = store.DeadLetters();

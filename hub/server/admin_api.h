@@ -3,12 +3,14 @@
 
 #include "hub/admin/admin_server.h"
 #include "hub/server/delivery_queues.h"
+#include "hub/server/hub_metrics.h"
 #include "hub/store/store.h"
 
 namespace gallery::server {
 
 // Routes (JSON in and out):
 //   GET  /healthz                          liveness; changes nothing
+//   GET  /metrics                          Prometheus text (hub_metrics.h); changes nothing
 //   GET  /admin/deadletters                every dead letter, metadata and reason; changes nothing
 //   GET  /admin/deadletters/ID[?contents=true]
 //                                          one dead letter; the redacted record only when
@@ -17,6 +19,6 @@ namespace gallery::server {
 //                                          recipient's queue; changes state
 //   POST /admin/deadletters/ID/drop        gives the delivery up for good; changes state
 admin::AdminResponse HandleAdminRequest(const admin::AdminRequest& request, store::Store& store,
-                                        DeliveryQueues& queues);
+                                        DeliveryQueues& queues, HubMetrics& metrics);
 
 }  // namespace gallery::server

@@ -23,8 +23,9 @@ constexpr size_t kMaxBatchBytes = 256 * 1024;
 
 }  // namespace
 
-DeliveryQueues::DeliveryQueues(store::Store& store, const config::HubConfig& config, SendFn send)
-    : store_(store), config_(config), send_(std::move(send)) {}
+DeliveryQueues::DeliveryQueues(store::Store& store, const config::HubConfig& config,
+                               HubMetrics& metrics, SendFn send)
+    : store_(store), config_(config), metrics_(metrics), send_(std::move(send)) {}
 
 void DeliveryQueues::Subscribe(const std::string& agency, const std::string& routing_id,
                                uint32_t window, bool batches) {
@@ -43,7 +44,12 @@ void DeliveryQueues::SessionClosed(const std::string& agency, const std::string&
 
 void DeliveryQueues::Ack(const std::string& agency, uint64_t delivery_id) {
   auto it = subscriptions_.find(agency);
-  if (it != subscriptions_.end()) it->second.in_flight.Erase(delivery_id);
+  Clock::time_point sent;
+  if (it != subscriptions_.end() && it->second.in_flight.Erase(delivery_id, &sent)) {
+    metrics_.DeliveryAcked(agency, std::chrono::duration<double>(Clock::now() - sent).count());
+  } else {
+    metrics_.DeliveryAcked(agency, -1);  // sent before a reconnect: no time to tell
+  }
   auto failed = failures_.find(agency);
   if (failed != failures_.end()) {
     failed->second.erase(delivery_id);
@@ -95,8 +101,9 @@ void DeliveryQueues::Fill(const std::string& agency, Subscription& subscription,
     frame_.Start(OutgoingFrame::Kind::kDeliver, subscription.batches);
     frame_ids_.clear();
     for (const auto& delivery : *pending) {
-      frame_.AddDeliver(delivery.delivery_id, delivery.payload, delivery.rule_ids,
-                        delivery.delivery_id <= highest);
+      const bool redelivered = delivery.delivery_id <= highest;
+      if (redelivered) metrics_.DeliveryRedelivered(agency);
+      frame_.AddDeliver(delivery.delivery_id, delivery.payload, delivery.rule_ids, redelivered);
       frame_ids_.push_back(delivery.delivery_id);
       spdlog::debug("delivering record {} to {} (delivery {})", delivery.record_id, agency,
                     delivery.delivery_id);
@@ -120,6 +127,14 @@ bool DeliveryQueues::SendFrame(Subscription& subscription, uint64_t& highest,
   subscription.cursor = frame_ids_.back();
   highest = std::max(highest, frame_ids_.back());
   return true;
+}
+
+std::vector<std::pair<std::string, size_t>> DeliveryQueues::InFlightCounts() const {
+  std::vector<std::pair<std::string, size_t>> counts;
+  for (const auto& [agency, subscription] : subscriptions_) {
+    counts.emplace_back(agency, subscription.in_flight.size());
+  }
+  return counts;
 }
 
 void DeliveryQueues::CheckTimers(Clock::time_point now) {
@@ -156,6 +171,7 @@ bool DeliveryQueues::Fail(const std::string& agency, uint64_t delivery_id,
   spdlog::warn("agency {}: delivery {} moved to the dead letters after {} failed attempts", agency,
                delivery_id, failures.count);
   failures_[agency].erase(delivery_id);
+  metrics_.DeadLettered(agency);
   return true;
 }
 

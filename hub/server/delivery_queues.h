@@ -10,19 +10,22 @@
 #include <vector>
 
 #include "hub/config/hub_config.h"
+#include "hub/server/hub_metrics.h"
 #include "hub/server/outgoing_frames.h"
 #include "hub/server/sessions.h"
 #include "hub/store/store.h"
 
 namespace gallery::server {
 
-// Single-threaded, like the hub loop that owns it. `store` and `config` must outlive it.
+// Single-threaded, like the hub loop that owns it. `store`, `config` and `metrics` must
+// outlive it.
 class DeliveryQueues {
  public:
   // Sends encoded frame bytes to a session; false when the peer is gone or full.
   using SendFn = std::function<bool(const std::string& routing_id, std::string_view bytes)>;
 
-  DeliveryQueues(store::Store& store, const config::HubConfig& config, SendFn send);
+  DeliveryQueues(store::Store& store, const config::HubConfig& config, HubMetrics& metrics,
+                 SendFn send);
 
   // The agency's newest Subscribe wins. Delivery restarts from its oldest unacked record.
   // `batches`: the session reads DeliverBatch frames (Hello.accepts_batches).
@@ -46,6 +49,8 @@ class DeliveryQueues {
   void CheckTimers(Clock::time_point now);
 
   size_t subscriptions() const { return subscriptions_.size(); }
+  // Deliveries in flight per subscribed agency (for metrics).
+  std::vector<std::pair<std::string, size_t>> InFlightCounts() const;
 
  private:
   struct Failures {
@@ -64,6 +69,7 @@ class DeliveryQueues {
 
   store::Store& store_;
   const config::HubConfig& config_;
+  HubMetrics& metrics_;
   SendFn send_;
   std::unordered_map<std::string, Subscription> subscriptions_;  // by agency
   OutgoingFrame frame_;             // reused for every frame sent

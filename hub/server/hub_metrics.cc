@@ -109,9 +109,22 @@ void HubMetrics::Withheld(const std::string& source, const std::string& agency,
   withheld_.WithLabels({source, agency, kind}).Increment();
 }
 
+HubMetrics::RecipientCounters& HubMetrics::Recipient(const std::string& recipient) {
+  auto it = recipients_.find(recipient);
+  if (it == recipients_.end()) {
+    it = recipients_
+             .emplace(recipient, RecipientCounters{&acked_.WithLabels({recipient}),
+                                                   &redelivered_.WithLabels({recipient}),
+                                                   &ack_latency_.WithLabels({recipient})})
+             .first;
+  }
+  return it->second;
+}
+
 void HubMetrics::DeliveryAcked(const std::string& recipient, double seconds) {
-  acked_.WithLabels({recipient}).Increment();
-  ack_latency_.WithLabels({recipient}).Observe(seconds);
+  RecipientCounters& counters = Recipient(recipient);
+  counters.acked->Increment();
+  if (seconds >= 0) counters.ack_latency->Observe(seconds);
 }
 
 void HubMetrics::StoreCommit(double seconds, bool ok) {

@@ -27,9 +27,10 @@ class HubMetrics {
   void DeliveryJournaled(const std::string& source, const std::string& recipient);
   // A record from `source` was withheld from `agency`, for a reason of kind `kind`.
   void Withheld(const std::string& source, const std::string& agency, const std::string& kind);
-  // `recipient` acked a delivery sent `seconds` ago.
+  // `recipient` acked a delivery sent `seconds` ago (negative: sent before a reconnect, so
+  // counted without a latency).
   void DeliveryAcked(const std::string& recipient, double seconds);
-  void DeliveryRedelivered(const std::string& recipient) { redelivered_.WithLabels({recipient}).Increment(); }
+  void DeliveryRedelivered(const std::string& recipient) { Recipient(recipient).redelivered->Increment(); }
   void DeadLettered(const std::string& recipient) { dead_lettered_.WithLabels({recipient}).Increment(); }
   void PayloadsPurged(uint64_t records) { purged_.Increment(records); }
   void StoreCommit(double seconds, bool ok);
@@ -50,6 +51,12 @@ class HubMetrics {
     metrics::Histogram* confirm_latency;
   };
   SourceCounters& Source(const std::string& source);
+  struct RecipientCounters {
+    metrics::Counter* acked;
+    metrics::Counter* redelivered;
+    metrics::Histogram* ack_latency;
+  };
+  RecipientCounters& Recipient(const std::string& recipient);
 
   metrics::Registry registry_;
   metrics::Family<metrics::Counter>& received_;
@@ -73,6 +80,7 @@ class HubMetrics {
   metrics::Family<metrics::Gauge>& rule_set_;
 
   std::unordered_map<std::string, SourceCounters> sources_;
+  std::unordered_map<std::string, RecipientCounters> recipients_;
   std::unordered_map<std::string, metrics::Counter*> deliveries_by_pair_;  // "source\nrecipient"
 };
 

@@ -58,8 +58,9 @@ Result<std::unique_ptr<HubServer>> HubServer::Create(config::HubConfig config,
                                                   std::move(store), std::move(context),
                                                   std::move(socket)));
   HubServer* hub = server.get();
+  hub->metrics_.registry().AddCollector([hub] { hub->CollectGauges(); });
   auto admin = admin::AdminServer::Start(admin_listen, [hub](const admin::AdminRequest& request) {
-    return HandleAdminRequest(request, *hub->store_, hub->queues_);
+    return HandleAdminRequest(request, *hub->store_, hub->queues_, hub->metrics_);
   });
   if (!admin.ok()) return admin.status();
   server->admin_ = std::move(admin).value();
@@ -74,7 +75,7 @@ HubServer::HubServer(config::HubConfig config, std::shared_ptr<const router::Rul
       store_(std::move(store)),
       context_(std::move(context)),
       socket_(std::move(socket)),
-      queues_(*store_, config_,
+      queues_(*store_, config_, metrics_,
               [this](const std::string& routing_id, std::string_view bytes) {
                 return SendBytes(routing_id, bytes);
               }),
@@ -219,6 +220,7 @@ void HubServer::HandleHello(const std::string& routing_id, const v1::Hello& hell
 void HubServer::HandlePublish(const std::string& routing_id, Session& session,
                               v1::Publish& publish, zmq::message_t& payload) {
   v1::Record* record = publish.mutable_record();
+  metrics_.RecordReceived(session.agency);
   // The bytes as sent stand for the record unless the hub fills in its source (below), or
   // it carries a received_at of its own, which the hub's replaces.
   std::optional<std::string_view> record_bytes;
@@ -230,7 +232,7 @@ void HubServer::HandlePublish(const std::string& routing_id, Session& session,
   // come again, so that a publisher's records are journaled in the order it sent them.
   if (auto blocked = resend_awaited_.find(routing_id); blocked != resend_awaited_.end()) {
     if (publish.sequence() > blocked->second) {
-      Reject(routing_id, publish.sequence(), record->record_id(),
+      RejectRecord(routing_id, session.agency, publish.sequence(), record->record_id(),
              Unavailable("an earlier record from this connection was refused for now; resend "
                          "from it, in order"));
       return;
@@ -240,10 +242,10 @@ void HubServer::HandlePublish(const std::string& routing_id, Session& session,
   if (Status status = CheckPublishedRecord(*record, session.agency); !status.ok()) {
     spdlog::info("rejected record {} from {}: {}", record->record_id(), session.agency,
                  status.message());
-    Reject(routing_id, publish.sequence(), record->record_id(), status);
+    RejectRecord(routing_id, session.agency, publish.sequence(), record->record_id(), status);
     return;
   }
-  publishes_.push_back({routing_id, publish.sequence(), record, {}, false});
+  publishes_.push_back({routing_id, publish.sequence(), record, {}, false, Clock::now()});
   if (record_bytes) {
     publishes_.back().record_bytes = *record_bytes;
     held_.push_back(std::move(payload));  // the bytes stay where they are
@@ -260,8 +262,14 @@ void HubServer::HandleAck(Session& session, const v1::Ack& ack) {
 void HubServer::CommitBatch() {
   if (publishes_.empty() && acks_.empty()) return;
   auto records = PrepareBatch(publishes_, *rules_, *store_, NowMicros());
+  const auto commit_started = Clock::now();
   Status status = records.ok() ? store_->Commit(*records, acks_, rules_->content_hash())
                                : records.status();
+  const auto committed = Clock::now();
+  if (records.ok()) {
+    metrics_.StoreCommit(std::chrono::duration<double>(committed - commit_started).count(),
+                         status.ok());
+  }
   if (!status.ok()) {
     // While the disk stays full, commits of acks alone fail every pass: log those rarely.
     const auto now = Clock::now();
@@ -271,8 +279,9 @@ void HubServer::CommitBatch() {
                     status.ToString());
     }
     for (const auto& publish : publishes_) {
-      Reject(publish.routing_id, publish.sequence, publish.record->record_id(),
-             Unavailable("the hub cannot store records now; retry later"));
+      RejectRecord(publish.routing_id, publish.record->source_agency(), publish.sequence,
+                   publish.record->record_id(),
+                   Unavailable("the hub cannot store records now; retry later"));
       auto [it, inserted] = resend_awaited_.emplace(publish.routing_id, publish.sequence);
       if (!inserted) it->second = std::min(it->second, publish.sequence);
     }
@@ -285,7 +294,17 @@ void HubServer::CommitBatch() {
   for (const auto& record : *records) {
     spdlog::debug("record {} from {} journaled: {} deliveries, {} withheld", record.record_id,
                   record.source_agency, record.deliveries.size(), record.withholdings.size());
-    for (const auto& delivery : record.deliveries) queues_.Queued(delivery.recipient);
+    for (const auto& delivery : record.deliveries) {
+      queues_.Queued(delivery.recipient);
+      metrics_.DeliveryJournaled(record.source_agency, delivery.recipient);
+    }
+    for (const auto& withholding : record.withholdings) {
+      metrics_.Withheld(record.source_agency, withholding.agency, std::string(withholding.kind));
+    }
+  }
+  for (const auto& publish : publishes_) {
+    metrics_.RecordConfirmed(publish.record->source_agency(), publish.duplicate,
+                             std::chrono::duration<double>(committed - publish.arrived).count());
   }
   SendConfirms();
   publishes_.clear();
@@ -340,11 +359,45 @@ void HubServer::PurgeExpiredPayloads(Clock::time_point now) {
     spdlog::error("retention purge failed: {}", purged.status().ToString());
     return;
   }
-  payloads_purged_ += *purged;
+  metrics_.PayloadsPurged(*purged);
   if (*purged > 0) {
-    spdlog::info("retention: purged the payloads of {} records delivered over {} h ago ({} in all)",
-                 *purged, config_.retention_hours, payloads_purged_);
+    spdlog::info("retention: purged the payloads of {} records delivered over {} h ago", *purged,
+                 config_.retention_hours);
   }
+}
+
+void HubServer::CollectGauges() {
+  if (auto counts = store_->PendingCounts(); counts.ok()) {
+    metrics_.queue_depth().Clear();
+    for (const auto& agency : config_.agencies) metrics_.queue_depth().WithLabels({agency.id}).Set(0);
+    for (const auto& [recipient, count] : *counts) {
+      metrics_.queue_depth().WithLabels({recipient}).Set(static_cast<double>(count));
+    }
+  }
+  if (auto letters = store_->DeadLetters(); letters.ok()) {
+    metrics_.dead_letters().Clear();
+    for (const auto& letter : *letters) metrics_.dead_letters().WithLabels({letter.recipient}).Add(1);
+  }
+  metrics_.in_flight().Clear();
+  for (const auto& [agency, count] : queues_.InFlightCounts()) {
+    metrics_.in_flight().WithLabels({agency}).Set(static_cast<double>(count));
+  }
+  metrics_.connected().Clear();
+  for (const auto& agency : config_.agencies) metrics_.connected().WithLabels({agency.id}).Set(0);
+  for (const auto& [routing_id, session] : sessions_) {
+    metrics_.connected().WithLabels({session.agency}).Set(1);
+  }
+  metrics_.rule_set().Clear();
+  metrics_.rule_set()
+      .WithLabels({rules_->content_hash(), std::to_string(rules_->rules().size())})
+      .Set(1);
+}
+
+void HubServer::RejectRecord(const std::string& routing_id, const std::string& source,
+                             uint64_t sequence, const std::string& record_id,
+                             const Status& status) {
+  metrics_.RecordRejected(source, v1::Code_Name(ToWireCode(status.code())));
+  Reject(routing_id, sequence, record_id, status);
 }
 
 void HubServer::DropSession(const std::string& routing_id, const char* why) {

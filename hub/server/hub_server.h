@@ -17,6 +17,7 @@
 #include "hub/config/hub_config.h"
 #include "hub/router/rule_set.h"
 #include "hub/server/delivery_queues.h"
+#include "hub/server/hub_metrics.h"
 #include "hub/server/ingest.h"
 #include "hub/server/outgoing_frames.h"
 #include "hub/server/sessions.h"
@@ -59,6 +60,11 @@ class HubServer {
   // Confirms the committed publishes_: one ConfirmBatch per connection that reads them.
   void SendConfirms();
   void CheckTimers();
+  // Refreshes the metrics' gauges from the store and the sessions, before each scrape.
+  void CollectGauges();
+  // Refuses a published record and counts the refusal against `source`.
+  void RejectRecord(const std::string& routing_id, const std::string& source, uint64_t sequence,
+                    const std::string& record_id, const Status& status);
   // Retention: drops payloads delivered more than retention_hours ago.
   void PurgeExpiredPayloads(Clock::time_point now);
   void DropSession(const std::string& routing_id, const char* why);
@@ -75,6 +81,7 @@ class HubServer {
   zmq::socket_t socket_;
 
   std::unordered_map<std::string, Session> sessions_;            // by routing id
+  HubMetrics metrics_;
   DeliveryQueues queues_;
   std::unique_ptr<admin::AdminServer> admin_;
   // Frames of the batch in hand live on this arena, records included, until the batch is
@@ -93,7 +100,6 @@ class HubServer {
   Clock::time_point last_timer_check_;
   // The first purge waits one interval, so that a restart serves its backlog first.
   Clock::time_point next_purge_;
-  uint64_t payloads_purged_ = 0;
 };
 
 }  // namespace gallery::server

@@ -24,9 +24,10 @@ size_t InFlight::Find(uint64_t id) const {
   return static_cast<size_t>(it - entries_.begin());
 }
 
-bool InFlight::Erase(uint64_t id) {
+bool InFlight::Erase(uint64_t id, Clock::time_point* sent) {
   const size_t i = Find(id);
   if (i == kNone) return false;
+  if (sent != nullptr) *sent = entries_[i].sent;
   entries_[i].gone = true;
   --live_;
   Trim();

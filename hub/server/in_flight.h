@@ -17,8 +17,8 @@ class InFlight {
 
   // `id` must be greater than every id added since the last clear(); aborts otherwise.
   void Add(uint64_t id, Clock::time_point sent);
-  // Takes `id` out; false when it was not in flight.
-  bool Erase(uint64_t id);
+  // Takes `id` out; false when it was not in flight. Sets `*sent` to when it was sent.
+  bool Erase(uint64_t id, Clock::time_point* sent = nullptr);
   bool contains(uint64_t id) const { return Find(id) != kNone; }
   // Deliveries in flight.
   size_t size() const { return live_; }

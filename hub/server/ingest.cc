@@ -90,7 +90,8 @@ Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& 
     }
     entry.withholdings.reserve(plan.withholdings.size());
     for (auto& withholding : plan.withholdings) {
-      entry.withholdings.push_back({std::move(withholding.agency), std::move(withholding.reason)});
+      entry.withholdings.push_back(
+          {std::move(withholding.agency), std::move(withholding.reason), withholding.kind});
     }
   }
   return out;

@@ -2,6 +2,7 @@
 // within the batch and against the store, routing and per-recipient redaction.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,7 @@ struct PendingPublish {
   // serializing `record` again. Empty: serialize `record`. Kept alive by the caller too.
   std::string_view record_bytes;
   bool duplicate = false;  // set by PrepareBatch
+  std::chrono::steady_clock::time_point arrived;  // taken off the socket (confirm latency)
 };
 
 // Marks duplicates in `batch` (earlier in the batch, or already in `store`) and returns

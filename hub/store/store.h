@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hub/common/result.h"
@@ -24,6 +25,7 @@ struct NewDelivery {
 struct NewWithholding {
   std::string agency;
   std::string reason;
+  std::string_view kind = {};  // the reason's kind (router/decision.h), for counting; not journaled
 };
 
 // One record to journal, already routed.

@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
 # Builds hubd, e2e_bench and restart_bench (RelWithDebInfo, in build/release as tests/run.sh
 # does), then, in one go:
-#   1. e2e_bench ROUNDS times (default 3) on the embedded store (SQLite);
-#   2. e2e_bench ROUNDS times on the embedded store with the latency phase at HIGH_RATE
+#   1. e2e_bench ROUNDS times (default 3) on the embedded store (the journal);
+#   2. e2e_bench ROUNDS times on the journal with the latency phase at HIGH_RATE
 #      records/s (default 10000; HIGH_RATE=0 skips it);
-#   3. e2e_bench ROUNDS times on PostgreSQL: a private server started in a temporary folder
+#   3. e2e_bench ROUNDS times on the embedded SQLite store, the peer (SQLITE=0 skips it);
+#   4. e2e_bench ROUNDS times on PostgreSQL: a private server started in a temporary folder
 #      with tests/store/pg_test_server.sh, stopped (by its PID) when this script exits,
 #      whatever happens (POSTGRESQL=0 skips it);
-#   4. restart_bench once with RESTART_DELIVERIES queued deliveries (default 1000000;
+#   5. restart_bench (journal) once with RESTART_DELIVERIES queued deliveries (default 1000000;
 #      0 skips it);
 # and prints one table: the median of each figure per column, and the restart figures; then
 # each round's values, and the issue's targets, met or not.
 # Arguments go to every e2e_bench round (run.sh sets --backend and --dsn itself, and --rate
 # for step 2). Everything talks to 127.0.0.1 only. The measuring is bounded by BUDGET
 # seconds (default 540; each round is also bounded on its own): a step that no longer fits
-# is skipped and counts as failed. About 3 minutes once built on a 2-core machine. Exits
+# is skipped and counts as failed. About 5 minutes once built on a 2-core machine. Exits
 # non-zero when a round or a step failed (not when a target is missed).
 #   tests/bench/run.sh
 #   ROUNDS=5 tests/bench/run.sh --records 20000 --rate 1000
-#   HIGH_RATE=0 POSTGRESQL=0 RESTART_DELIVERIES=0 tests/bench/run.sh   # embedded only
+#   HIGH_RATE=0 SQLITE=0 POSTGRESQL=0 RESTART_DELIVERIES=0 tests/bench/run.sh   # journal only
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -27,9 +28,10 @@ build=build/release
 rounds=${ROUNDS:-3}
 high_rate=${HIGH_RATE:-10000}
 postgresql=${POSTGRESQL:-1}
+sqlite=${SQLITE:-1}
 restart_deliveries=${RESTART_DELIVERIES:-1000000}
 budget=${BUDGET:-540}
-for knob in "ROUNDS=$rounds" "HIGH_RATE=$high_rate" "POSTGRESQL=$postgresql" \
+for knob in "ROUNDS=$rounds" "HIGH_RATE=$high_rate" "POSTGRESQL=$postgresql" "SQLITE=$sqlite" \
             "RESTART_DELIVERIES=$restart_deliveries" "BUDGET=$budget"; do
   case "${knob#*=}" in
     '' | *[!0-9]*) echo "run.sh: ${knob%%=*} must be a whole number" >&2; exit 2 ;;
@@ -104,9 +106,13 @@ run_rounds() {
   done
 }
 
-run_rounds sqlite "$@" --backend sqlite
+run_rounds journal "$@" --backend journal
 if [ "$high_rate" -gt 0 ]; then
-  run_rounds sqlite-high "$@" --rate "$high_rate" --backend sqlite
+  run_rounds journal-high "$@" --rate "$high_rate" --backend journal
+fi
+# The embedded store hubd had before the journal, as a peer in the same run.
+if [ "$sqlite" != 0 ]; then
+  run_rounds sqlite "$@" --backend sqlite
 fi
 
 if [ "$postgresql" != 0 ]; then
@@ -134,7 +140,7 @@ if [ "$restart_deliveries" -gt 0 ]; then
     if timeout "$cap" "$build/bin/restart_bench" --hubd "$build/bin/hubd" \
          --deliveries "$restart_deliveries" --timeout 120 >"$work/round" 2>&1; then
       grep -v '^result ' "$work/round"
-      awk '$1 == "result" { print "sqlite", $2, $3 }' "$work/round" >>"$results"
+      awk '$1 == "result" { print "journal", $2, $3 }' "$work/round" >>"$results"
     else
       cat "$work/round"
       failures+=("restart_bench failed")
@@ -168,11 +174,11 @@ sort -k1,1 -k2,2 -k3,3g "$results" | awk -v rounds="$rounds" \
     return m == "" ? "" : "at " m "/s"
   }
   END {
-    ncols = split("sqlite sqlite-high postgresql", cols, " ")
+    ncols = split("journal journal-high sqlite postgresql", cols, " ")
     head1 = sprintf("%-46s", "figure (latency: at the offered rate below)")
     head2 = sprintf("%-46s", "")
     for (c = 1; c <= ncols; c++) {
-      head1 = head1 sprintf(" %13s", cols[c] == "postgresql" ? "postgresql" : "sqlite")
+      head1 = head1 sprintf(" %13s", cols[c] == "journal-high" ? "journal" : cols[c])
       head2 = head2 sprintf(" %13s", rate_header(cols[c]))
     }
     print head1; print head2
@@ -216,20 +222,20 @@ sort -k1,1 -k2,2 -k3,3g "$results" | awk -v rounds="$rounds" \
 
     print ""
     print "== targets (medians)"
-    target("sqlite", "e2e_records_per_s", ">=", 50000, 0,
+    target("journal", "e2e_records_per_s", ">=", 50000, 0,
            "embedded: >= 50000 records/s end to end", "%.0f records/s")
-    high = median("sqlite-high" SUBSEP "offered_records_per_s")
+    high = median("journal-high" SUBSEP "offered_records_per_s")
     at = high == "" ? "at the high rate" : "at " high "/s"
-    target("sqlite-high", "delivery_p50_ms", "<=", 1, 0,
+    target("journal-high", "delivery_p50_ms", "<=", 1, 0,
            "embedded: delivery p50 <= 1 ms " at, "%.2f ms")
-    f99 = median("sqlite-high" SUBSEP "fdatasync_p99_ms")
-    target("sqlite-high", "delivery_p99_ms", "<=", f99 == "" ? "" : f99 + 1, 0,
+    f99 = median("journal-high" SUBSEP "fdatasync_p99_ms")
+    target("journal-high", "delivery_p99_ms", "<=", f99 == "" ? "" : f99 + 1, 0,
            "embedded: delivery p99 <= fdatasync p99 + 1 ms " at,
            "%.2f ms (limit " (f99 == "" ? "-" : sprintf("%.2f", f99 + 1)) " ms)")
-    target("sqlite", "restart_first_delivery_s", "<=", 5, 1,
+    target("journal", "restart_first_delivery_s", "<=", 5, 1,
            "restart: delivering again within 5 s", "%.3f s")
     # 300 MB = 286.1 MiB.
-    target("sqlite", "restart_peak_rss_mib", "<=", 300e6 / 1048576, 0,
+    target("journal", "restart_peak_rss_mib", "<=", 300e6 / 1048576, 0,
            "restart: hubd peak RSS <= 300 MB (286 MiB)", "%.0f MiB")
     target("postgresql", "e2e_records_per_s", ">=", 15000, 0,
            "postgresql: >= 15000 records/s end to end", "%.0f records/s")
