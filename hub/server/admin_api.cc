@@ -86,6 +86,14 @@ admin::AdminResponse ShowLetter(store::Store& store, uint64_t id, bool with_cont
 admin::AdminResponse HandleAdminRequest(const admin::AdminRequest& request, store::Store& store,
                                         DeliveryQueues& queues, HubMetrics& metrics) {
   if (request.path == "/healthz") return {200, "ok\n", "text/plain"};
+  if (request.path == "/readyz") {
+    // The admin server starts once the endpoint is bound and the rules are loaded; what can
+    // fail while the hub runs is the store (a database server gone, a disk failing).
+    if (auto counts = store.PendingCounts(); !counts.ok()) {
+      return {503, "store unavailable: " + counts.status().message() + "\n", "text/plain"};
+    }
+    return {200, "ready\n", "text/plain"};
+  }
   if (request.path == "/metrics") {
     return {200, metrics.registry().Render(), "text/plain; version=0.0.4; charset=utf-8"};
   }

@@ -10,6 +10,9 @@ namespace gallery::server {
 
 // Routes (JSON in and out):
 //   GET  /healthz                          liveness; changes nothing
+//   GET  /readyz                           ready to serve: endpoint bound, rules loaded (both hold
+//                                          while the hub runs) and the store answering; 503
+//                                          with the store's error otherwise; changes nothing
 //   GET  /metrics                          Prometheus text (hub_metrics.h); changes nothing
 //   GET  /admin/deadletters                every dead letter, metadata and reason; changes nothing
 //   GET  /admin/deadletters/ID[?contents=true]

@@ -1,5 +1,6 @@
 // hubd's /metrics through the real admin HTTP server: Prometheus text that promtool accepts,
-// with the counts of what the region really did, and no record contents in it.
+// with the counts of what the region really did, and no record contents in it; and its
+// health and readiness probes.
 #include <cstdio>
 #include <fstream>
 #include <thread>
@@ -67,6 +68,12 @@ TEST(HubMetricsTest, CountsWhatTheRegionDidInPrometheusText) {
   ASSERT_TRUE(publisher.Send(bad).ok());
   auto outcomes = publisher.Flush(std::chrono::seconds(20));
   ASSERT_TRUE(outcomes.ok()) << outcomes.status().ToString();
+
+  for (const char* probe : {"/healthz", "/readyz"}) {
+    auto reply = cli::CallAdmin(region.admin_address(), "GET", probe);
+    ASSERT_TRUE(reply.ok()) << probe << ": " << reply.status().ToString();
+    EXPECT_EQ(reply->status, 200) << probe << ": " << reply->body;
+  }
 
   // Before dn connects both deliveries wait in its queue.
   std::string text = Scrape(region.admin_address());
