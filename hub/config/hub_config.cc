@@ -160,7 +160,7 @@ class Parser {
 
   // `mark` is where "hub:" is written: missing keys are reported there.
   void ParseHub(const YAML::Node& hub, const YAML::Mark& mark) {
-    CheckKeys(hub, {"id", "endpoint", "store", "rules", "log_level"}, errors_);
+    CheckKeys(hub, {"id", "endpoint", "store", "rules", "log_level", "log_format"}, errors_);
     if (auto id = String(hub, "id", false, "'hub'", mark)) {
       if (IsAgencyId(*id)) {
         config_.hub_id = *id;
@@ -184,6 +184,13 @@ class Parser {
         config_.log_level = *level;
       } else {
         errors_.Add(hub["log_level"], "'log_level' must be one of: " + JoinNames(kLogLevels));
+      }
+    }
+    if (auto format = String(hub, "log_format", false, "'hub'", mark)) {
+      if (*format == "text" || *format == "json") {
+        config_.log_format = *format;
+      } else {
+        errors_.Add(hub["log_format"], "'log_format' must be one of: text, json");
       }
     }
   }

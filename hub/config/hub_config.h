@@ -34,6 +34,7 @@ struct HubConfig {
   std::string store_dsn;                  // postgresql: libpq connection string, required
   std::string rules_dir;                  // required; resolved likewise
   std::string log_level = "info";         // trace|debug|info|warn|error
+  std::string log_format = "text";        // text (human) or json (one object per line)
   uint32_t window = 1000;                 // default unacked deliveries in flight per
                                           // subscriber (1..100000)
   uint32_t heartbeat_interval_ms = 1000;  // 100..60000

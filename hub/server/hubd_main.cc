@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "hub/common/json_log_formatter.h"
 #include "hub/config/hub_config.h"
 #include "hub/router/rule_set.h"
 #include "hub/server/hub_server.h"
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
     config->store_path = store_path;
   }
   spdlog::set_level(spdlog::level::from_str(config->log_level));
+  if (config->log_format == "json") spdlog::set_formatter(std::make_unique<gallery::JsonLogFormatter>());
 
   auto rules = gallery::router::RuleSet::LoadDirectory(config->rules_dir, config->agencies);
   if (!rules.ok()) {

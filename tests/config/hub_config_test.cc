@@ -96,6 +96,7 @@ agencies:
   EXPECT_EQ(config->store_path, "/var/lib/gallery/hub.db");  // absolute paths are kept
   EXPECT_EQ(config->rules_dir, "/etc/gallery/rules");
   EXPECT_EQ(config->log_level, "info");
+  EXPECT_EQ(config->log_format, "text");
   EXPECT_EQ(config->window, 1000u);
   EXPECT_EQ(config->heartbeat_interval_ms, 1000u);
   EXPECT_EQ(config->session_timeout_ms, 5000u);
@@ -217,12 +218,20 @@ TEST(HubConfigTest, FindAgencyReturnsTheAgencyOrNull) {
 TEST(HubConfigTest, UnknownKeysAreRejectedWithPositionAndExpectedKeys) {
   EXPECT_EQ(ErrorOf(With("  log_level: debug", "  log_levle: debug")),
             "hub.yaml:6:3: unknown key 'log_levle' (expected: id, endpoint, store, rules, "
-            "log_level)");
+            "log_level, log_format)");
   EXPECT_EQ(ErrorOf(With("    ods: A81001", "    ods: A81001\n    odss: A81009")),
             "hub.yaml:19:5: unknown key 'odss' (expected: id, name, kind, ods)");
   EXPECT_EQ(ErrorOf(std::string(kGood) + "metrics: {}\n"),
             "hub.yaml:22:1: unknown key 'metrics' (expected: hub, delivery, limits, retention, "
             "admin, agencies)");
+}
+
+TEST(HubConfigTest, LogFormatIsTextOrJson) {
+  auto config = Parse(With("  log_level: debug", "  log_level: debug\n  log_format: json"));
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->log_format, "json");
+  EXPECT_EQ(ErrorOf(With("  log_level: debug", "  log_level: debug\n  log_format: xml")),
+            "hub.yaml:7:15: 'log_format' must be one of: text, json");
 }
 
 TEST(HubConfigTest, MissingRequiredKeysAreNamedWhereTheirMapStarts) {
