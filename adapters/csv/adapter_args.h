@@ -14,7 +14,10 @@ struct AdapterArgs {
   std::string hub;                           // --hub ENDPOINT (not needed with --check)
   std::string mapping;                       // --mapping MAPPING.yaml
   std::string agency;                        // --agency ID; empty means the mapping's agency
-  std::vector<std::string> files;            // FILE.csv..., at least one
+  std::vector<std::string> files;            // FILE.csv..., at least one unless --watch
+  std::string watch_dir;                     // --watch DIR: watch a drop folder instead
+  std::string state_dir;                     // --state DIR; empty means DIR/.gallery-state
+  std::chrono::milliseconds rescan{10000};   // --rescan-ms: fallback scan period and settle
   std::chrono::milliseconds timeout{30000};  // --timeout-ms: whole run's wait for confirms
   bool check = false;                        // --check: map every row, publish nothing
   bool verbose = false;                      // --verbose: debug logs (record ids, row numbers)
@@ -25,7 +28,8 @@ inline constexpr std::chrono::milliseconds kMaxTimeout{24 * 60 * 60 * 1000};
 
 // Parses `args` (without the program name). Options take "--flag VALUE" or
 // "--flag=VALUE"; "--" ends options. Returns kInvalidArgument naming the bad or missing
-// option; out-of-range timeouts (not 1..kMaxTimeout) are rejected, not clamped.
+// option; out-of-range timeouts and rescan periods (not 1..kMaxTimeout) are rejected, not
+// clamped. --watch excludes FILE arguments and --check; --state and --rescan-ms need --watch.
 Result<AdapterArgs> ParseAdapterArgs(const std::vector<std::string>& args);
 
 // The --help text.

@@ -1,4 +1,5 @@
-// adapter-csv: publishes the rows of agency CSV extracts to the hub through a YAML mapping.
+// adapter-csv: publishes the rows of agency CSV extracts to the hub through a YAML mapping,
+// once per run or (--watch) from a drop folder.
 // Flags, output and exit status: AdapterUsage() in adapter_args.cc.
 #include <algorithm>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "adapters/csv/adapter_args.h"
 #include "adapters/csv/csv_mapping.h"
 #include "adapters/csv/import_tally.h"
+#include "adapters/csv/watch_mode.h"
 #include "adapters/sdk/publisher.h"
 #include "hub/ingest/record_validator.h"
 
@@ -146,6 +148,7 @@ int Run(const AdapterArgs& args) {
       return kExitUsage;
     }
   }
+  if (!args.watch_dir.empty()) return RunWatch(args, *mapping);
   ImportTally tally;
   std::vector<Input> inputs;
   if (!OpenInputs(*mapping, args.files, tally, inputs)) return kExitUsage;

@@ -31,6 +31,7 @@ void ForEachColumn(MappingSpec& spec, const std::function<void(ColumnRef&)>& fn)
   for (auto& section : spec.sections) {
     for (auto& field : section.fields) fn(field.column);
   }
+  if (spec.corrections.deleted_column) fn(*spec.corrections.deleted_column);
 }
 
 }  // namespace

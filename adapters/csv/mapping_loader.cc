@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "adapters/csv/corrections_loader.h"
 #include "adapters/csv/csv_mapping.h"
 
 namespace gallery::csv {
@@ -43,7 +44,7 @@ class SpecLoader {
       return;
     }
     CheckKeys(root, {"agency", "record_type", "csv", "record_id", "subject", "occurred_at",
-                "recorded_at", "labels", "sections"}, errors_);
+                "recorded_at", "labels", "sections", "corrections"}, errors_);
     spec.agency = Required(root, "agency");
     if (!spec.agency.empty() && !IsValidAgencyId(spec.agency)) {
       errors_.Add(root["agency"], "'agency' must be lower case letters, digits and hyphens");
@@ -60,6 +61,7 @@ class SpecLoader {
     spec.recorded_at = Value(root, "recorded_at", "recorded_at", kFormatKey);
     spec.labels = Labels(root, "labels");
     LoadSections(root["sections"], spec.sections);
+    LoadCorrections(root["corrections"], errors_, spec.corrections);
   }
 
  private:

@@ -71,6 +71,13 @@ struct SubjectSpec {
   ValueSpec registered_gp_ods;  // upper-cased: ODS codes are upper case
 };
 
+// How the folder watcher treats a row exported again (adapters/csv/README.md, corrections).
+struct CorrectionsSpec {
+  bool amend_changed_rows = false;  // changed: true sends an amendment, false resends the row
+  std::optional<ColumnRef> deleted_column;  // a row whose cell here is in deleted_values
+  std::vector<std::string> deleted_values;  // is sent as a retraction (exact match, trimmed)
+};
+
 struct MappingSpec {
   std::string file;  // the mapping's own file name, for messages
   std::string agency;
@@ -83,6 +90,7 @@ struct MappingSpec {
   ValueSpec recorded_at;
   std::vector<std::string> labels;  // sensitivity labels of the whole record
   std::vector<SectionSpec> sections;
+  CorrectionsSpec corrections;
 };
 
 }  // namespace gallery::csv

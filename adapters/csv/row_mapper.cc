@@ -1,5 +1,6 @@
 #include "adapters/csv/row_mapper.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -200,6 +201,14 @@ class Mapper {
 };
 
 }  // namespace
+
+bool RowMapper::MarkedDeleted(const CsvRow& row) const {
+  const CorrectionsSpec& c = spec_->corrections;
+  if (!c.deleted_column) return false;
+  const std::string_view cell = TrimBlank(CsvTable::Cell(row, c.deleted_column->index));
+  return std::find(c.deleted_values.begin(), c.deleted_values.end(), cell) !=
+         c.deleted_values.end();
+}
 
 Result<std::string> RowMapper::RecordId(const CsvRow& row) const {
   GALLERY_RETURN_IF_ERROR(table_->CheckWidth(row, spec_->short_rows));

@@ -32,6 +32,10 @@ class RowMapper {
   // kInvalidArgument as MapRow when a record id column is empty.
   Result<std::string> RecordId(const CsvRow& row) const;
 
+  // True when the mapping's corrections.deleted column of `row` holds one of its values
+  // (compared trimmed, case-sensitively): the row stands for a deleted record.
+  bool MarkedDeleted(const CsvRow& row) const;
+
   const MappingSpec& spec() const { return *spec_; }
   const CsvTable& table() const { return *table_; }
 

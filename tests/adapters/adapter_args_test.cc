@@ -30,6 +30,27 @@ TEST(AdapterArgsTest, ReadsEveryOptionInBothSpellings) {
   EXPECT_THAT(args->files, ElementsAre("a.csv", "b.csv"));
 }
 
+TEST(AdapterArgsTest, WatchTakesAFolderInsteadOfFiles) {
+  auto args = ParseAdapterArgs({"--watch", "/drop", "--hub", "tcp://h:1", "--mapping", "m.yaml",
+                                "--state=/state", "--rescan-ms", "2500"});
+  ASSERT_TRUE(args.ok()) << args.status().ToString();
+  EXPECT_EQ(args->watch_dir, "/drop");
+  EXPECT_EQ(args->state_dir, "/state");
+  EXPECT_EQ(args->rescan.count(), 2500);
+  EXPECT_TRUE(args->files.empty());
+}
+
+TEST(AdapterArgsTest, WatchRefusesFilesAndCheckAndItsFlagsNeedIt) {
+  EXPECT_EQ(ArgsError({"--watch", "/d", "--hub", "h", "--mapping", "m", "a.csv"}),
+            "--watch takes no FILE arguments");
+  EXPECT_EQ(ArgsError({"--watch", "/d", "--check", "--mapping", "m"}),
+            "--watch cannot be used with --check");
+  EXPECT_EQ(ArgsError({"--hub", "h", "--mapping", "m", "--state", "/s", "a.csv"}),
+            "--state and --rescan-ms need --watch");
+  EXPECT_THAT(ArgsError({"--watch", "/d", "--hub", "h", "--mapping", "m", "--rescan-ms", "0"}),
+              HasSubstr("--rescan-ms must be a whole number of milliseconds"));
+}
+
 TEST(AdapterArgsTest, DefaultsApply) {
   auto args = ParseAdapterArgs({"--hub", "h", "--mapping", "m", "f.csv"});
   ASSERT_TRUE(args.ok());

@@ -42,7 +42,7 @@ TEST(CsvMappingLoadTest, MinimalMappingLoadsWithDefaults) {
 TEST(CsvMappingLoadTest, UnknownKeyIsRejectedWithLineAndColumn) {
   EXPECT_EQ(LoadError(Yaml("sujbect: {}\n")),
             "m.yaml:4:1: unknown key 'sujbect' (expected: agency, record_type, csv, record_id, "
-            "subject, occurred_at, recorded_at, labels, sections)");
+            "subject, occurred_at, recorded_at, labels, sections, corrections)");
   EXPECT_THAT(LoadError(Yaml("subject:\n  nhs: NHS No\n")),
               StartsWith("m.yaml:5:3: unknown key 'nhs' (expected: nhs_number, local_id,"));
 }
@@ -203,6 +203,26 @@ TEST(CsvMappingLoadTest, LoadNamesAMissingFile) {
   auto mapping = CsvMapping::Load(test_util::TestDataPath("no-such-mapping.yaml"));
   EXPECT_EQ(mapping.status().code(), Code::kNotFound);
   EXPECT_THAT(mapping.status().message(), HasSubstr("no-such-mapping.yaml"));
+}
+
+TEST(CsvMappingLoadTest, CorrectionsSayHowChangedAndDeletedRowsTravel) {
+  auto mapping = CsvMapping::Parse(
+      Yaml("corrections:\n  changed_rows: amend\n  deleted: {column: Status, values: [Deleted]}\n"),
+      "m.yaml");
+  ASSERT_TRUE(mapping.ok()) << mapping.status().ToString();
+  const CorrectionsSpec& c = mapping->spec().corrections;
+  EXPECT_TRUE(c.amend_changed_rows);
+  ASSERT_TRUE(c.deleted_column.has_value());
+  EXPECT_EQ(c.deleted_column->name, "Status");
+  EXPECT_EQ(c.deleted_values, std::vector<std::string>{"Deleted"});
+}
+
+TEST(CsvMappingLoadTest, CorrectionsMistakesAreReportedWithTheirPositions) {
+  const std::string error = LoadError(
+      Yaml("corrections:\n  changed_rows: amnd\n  deleted: {column: Status, valus: [x]}\n"));
+  EXPECT_THAT(error, HasSubstr("m.yaml:5:17: unknown changed_rows 'amnd' (expected: amend, resend)"));
+  EXPECT_THAT(error, HasSubstr("unknown key 'valus' (expected: column, values)"));
+  EXPECT_THAT(error, HasSubstr("corrections.deleted: 'values' must name at least one cell value"));
 }
 
 }  // namespace
