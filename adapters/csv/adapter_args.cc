@@ -1,20 +1,8 @@
 #include "adapters/csv/adapter_args.h"
 
-#include <charconv>
-#include <optional>
-#include <string_view>
+#include "adapters/common/flag_parsing.h"
 
 namespace gallery::csv {
-namespace {
-
-std::optional<long long> ParsePositive(std::string_view s) {
-  long long value = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size() || value <= 0) return std::nullopt;
-  return value;
-}
-
-}  // namespace
 
 std::string AdapterUsage() {
   return R"(usage: adapter-csv --hub ENDPOINT --mapping MAPPING.yaml [options] FILE.csv...
@@ -67,14 +55,10 @@ Result<AdapterArgs> ParseAdapterArgs(const std::vector<std::string>& args) {
       options_done = true;
       continue;
     }
-    std::string name = arg;
-    std::optional<std::string> value;
-    if (const size_t eq = arg.find('='); eq != std::string::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    }
+    adapters::FlagWord flag = adapters::SplitFlag(arg);
+    const std::string& name = flag.name;
     if (name == "--help" || name == "--check" || name == "--verbose") {
-      if (value) return InvalidArgument("option '" + name + "' takes no value");
+      if (flag.value) return InvalidArgument("option '" + name + "' takes no value");
       (name == "--help" ? out.help : name == "--check" ? out.check : out.verbose) = true;
       continue;
     }
@@ -82,27 +66,22 @@ Result<AdapterArgs> ParseAdapterArgs(const std::vector<std::string>& args) {
         name != "--watch" && name != "--state" && name != "--rescan-ms") {
       return InvalidArgument("unknown option '" + name + "'");
     }
-    if (!value) {
-      if (i + 1 == args.size()) return InvalidArgument("option '" + name + "' needs a value");
-      value = args[++i];
-    }
-    if (value->empty()) return InvalidArgument("option '" + name + "' needs a value");
+    if (Status s = adapters::TakeFlagValue(args, i, flag); !s.ok()) return s;
+    const std::string& value = *flag.value;
     if (name == "--hub") {
-      out.hub = *value;
+      out.hub = value;
     } else if (name == "--mapping") {
-      out.mapping = *value;
+      out.mapping = value;
     } else if (name == "--agency") {
-      out.agency = *value;
+      out.agency = value;
     } else if (name == "--watch") {
-      out.watch_dir = *value;
+      out.watch_dir = value;
     } else if (name == "--state") {
-      out.state_dir = *value;
+      out.state_dir = value;
     } else {
-      const auto ms = ParsePositive(*value);
-      if (!ms || *ms > kMaxTimeout.count()) {
-        return InvalidArgument(name + " must be a whole number of milliseconds from 1 to " +
-                               std::to_string(kMaxTimeout.count()));
-      }
+      static_assert(kMaxTimeout.count() == adapters::kMaxFlagMs);
+      auto ms = adapters::ParseMillisFlag(name, value);
+      if (!ms.ok()) return ms.status();
       (name == "--timeout-ms" ? out.timeout : out.rescan) = std::chrono::milliseconds(*ms);
       if (name == "--rescan-ms") rescan_given = true;
     }

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/common/mapping_document.h"
 #include "adapters/csv/mapping_loader.h"
 #include "adapters/csv/read_file.h"
 #include "hub/common/yaml_util.h"
@@ -50,18 +51,9 @@ Result<CsvMapping> CsvMapping::Load(const std::string& path) {
 }
 
 Result<CsvMapping> CsvMapping::Parse(std::string_view yaml, std::string file) {
-  YamlErrors errors(file);
-  auto spec = std::make_shared<MappingSpec>();
-  spec->file = file;
-  // The one place that drives yaml-cpp for mappings, so its exceptions stop here.
-  try {
-    const YAML::Node root = ParseYaml(yaml, errors);
-    if (errors.empty()) LoadMappingSpec(root, errors, *spec);
-  } catch (const YAML::Exception& e) {
-    errors.Add(e.mark, e.msg);
-  }
-  if (!errors.empty()) return InvalidArgument(errors.Joined());
-  return CsvMapping(std::move(spec));
+  auto spec = adapters::ParseMappingSpec<MappingSpec>(yaml, file, LoadMappingSpec);
+  if (!spec.ok()) return spec.status();
+  return CsvMapping(std::move(*spec));
 }
 
 Status CsvMapping::OverrideAgency(std::string agency) {

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "adapters/common/mapping_yaml.h"
 #include "adapters/csv/corrections_loader.h"
 #include "adapters/csv/csv_mapping.h"
 
@@ -21,18 +22,7 @@ enum ValueExtras : unsigned {
   kValueKey = 4,   // value: a fixed value (registered_gp_ods)
 };
 
-bool IsRecordType(std::string_view s) {
-  // "domain.event", lower case with hyphens, e.g. "assessment.single".
-  const size_t dot = s.find('.');
-  if (dot == std::string_view::npos || s.find('.', dot + 1) != std::string_view::npos) return false;
-  for (std::string_view part : {s.substr(0, dot), s.substr(dot + 1)}) {
-    if (part.empty() || part.front() < 'a' || part.front() > 'z') return false;
-    for (char c : part) {
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-    }
-  }
-  return true;
-}
+using adapters::IsRecordType;
 
 class SpecLoader {
  public:
@@ -66,16 +56,7 @@ class SpecLoader {
 
  private:
   std::string Required(const YAML::Node& map, std::string_view key) {
-    const YAML::Node node = map[std::string(key)];
-    if (!node.IsDefined() || node.IsNull()) {
-      errors_.Add(map, "missing required key '" + std::string(key) + "'");
-      return "";
-    }
-    if (!node.IsScalar() || node.Scalar().empty()) {
-      errors_.Add(node, "'" + std::string(key) + "' must be a non-empty single value");
-      return "";
-    }
-    return node.Scalar();
+    return adapters::RequiredScalar(map, key, errors_);
   }
 
   std::optional<ColumnRef> Column(const YAML::Node& node, std::string role) {
@@ -101,13 +82,7 @@ class SpecLoader {
   }
 
   bool Bool(const YAML::Node& map, std::string_view key) {
-    const YAML::Node node = map[std::string(key)];
-    if (!node.IsDefined() || node.IsNull()) return false;
-    bool value = false;
-    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
-      errors_.Add(node, "'" + std::string(key) + "' must be true or false");
-    }
-    return value;
+    return adapters::OptionalBool(map, key, errors_);
   }
 
   std::optional<DateFormat> Format(const YAML::Node& map, std::string_view fallback) {
@@ -130,13 +105,7 @@ class SpecLoader {
   }
 
   std::vector<std::string> Labels(const YAML::Node& map, std::string_view key) {
-    std::vector<std::string> labels = ScalarList(map, key, errors_);
-    for (const auto& label : labels) {
-      if (label.empty() || label.find_first_of(" \t\r\n") != std::string::npos) {
-        errors_.Add(map[std::string(key)], "labels must be non-empty and without spaces");
-      }
-    }
-    return labels;
+    return adapters::LabelList(map, key, errors_);
   }
 
   // A subject attribute or timestamp: "Column name" or {column, required, ...extras}.

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "adapters/common/mapping_document.h"
 #include "adapters/csv/read_file.h"
 #include "adapters/fhir/mapping_loader.h"
 #include "hub/common/yaml_util.h"
@@ -14,18 +15,9 @@ Result<FhirMapping> FhirMapping::Load(const std::string& path) {
 }
 
 Result<FhirMapping> FhirMapping::Parse(std::string_view yaml, std::string file) {
-  YamlErrors errors(file);
-  auto spec = std::make_shared<MappingSpec>();
-  spec->file = file;
-  // The one place that drives yaml-cpp for FHIR mappings, so its exceptions stop here.
-  try {
-    const YAML::Node root = ParseYaml(yaml, errors);
-    if (errors.empty()) LoadMappingSpec(root, errors, *spec);
-  } catch (const YAML::Exception& e) {
-    errors.Add(e.mark, e.msg);
-  }
-  if (!errors.empty()) return InvalidArgument(errors.Joined());
-  return FhirMapping(std::move(spec));
+  auto spec = adapters::ParseMappingSpec<MappingSpec>(yaml, file, LoadMappingSpec);
+  if (!spec.ok()) return spec.status();
+  return FhirMapping(std::move(*spec));
 }
 
 }  // namespace gallery::fhir

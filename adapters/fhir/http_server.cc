@@ -7,6 +7,8 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 
+#include "adapters/common/tcp_acceptor.h"
+
 namespace gallery::fhir {
 
 namespace asio = boost::asio;
@@ -200,19 +202,9 @@ HttpServer::HttpServer(asio::io_context& io, HttpOptions options, RequestHandler
 HttpServer::~HttpServer() { Stop(); }
 
 Status HttpServer::Start() {
-  boost::system::error_code ec;
-  const auto address = asio::ip::make_address(options_.host, ec);
-  if (ec) return InvalidArgument("'" + options_.host + "' is not an IP address");
-  const tcp::endpoint endpoint(address, options_.port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
-                       ": " + ec.message());
-  }
-  port_ = acceptor_.local_endpoint().port();
+  auto port = adapters::OpenAcceptor(acceptor_, options_.host, options_.port);
+  if (!port.ok()) return port.status();
+  port_ = *port;
   Accept();
   return OkStatus();
 }

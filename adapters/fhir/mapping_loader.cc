@@ -6,26 +6,15 @@
 #include <string_view>
 #include <utility>
 
+#include "adapters/common/mapping_yaml.h"
 #include "adapters/csv/csv_mapping.h"
 #include "adapters/csv/text_util.h"
 
 namespace gallery::fhir {
 namespace {
 
-bool IsDefined(const YAML::Node& node) { return node.IsDefined() && !node.IsNull(); }
-
-bool IsRecordType(std::string_view s) {
-  // "domain.event", lower case with hyphens, e.g. "encounter.inpatient".
-  const size_t dot = s.find('.');
-  if (dot == std::string_view::npos || s.find('.', dot + 1) != std::string_view::npos) return false;
-  for (std::string_view part : {s.substr(0, dot), s.substr(dot + 1)}) {
-    if (part.empty() || part.front() < 'a' || part.front() > 'z') return false;
-    for (char c : part) {
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-    }
-  }
-  return true;
-}
+using adapters::IsDefined;
+using adapters::IsRecordType;
 
 bool IsSupported(const std::string& type) {
   return std::any_of(std::begin(kSupportedTypes), std::end(kSupportedTypes),
@@ -48,14 +37,7 @@ class SpecLoader {
       errors_.Add(root["agency"], "'agency' must be lower case letters, digits and hyphens");
     }
     spec.record_id_prefix = spec.agency + ":fhir:";
-    if (const YAML::Node id = root["record_id"]; IsDefined(id)) {
-      if (!id.IsMap()) {
-        errors_.Add(id, "'record_id' must be a map with 'prefix'");
-      } else {
-        CheckKeys(id, {"prefix"}, errors_);
-        spec.record_id_prefix = ScalarOr(id, "prefix", spec.record_id_prefix, errors_);
-      }
-    }
+    spec.record_id_prefix = adapters::RecordIdPrefix(root, spec.record_id_prefix, errors_);
     LoadSubject(root["subject"], spec.subject);
     spec.labels = Labels(root, "labels");
     if (const YAML::Node security = root["security_labels"]; IsDefined(security)) {
@@ -66,26 +48,11 @@ class SpecLoader {
 
  private:
   std::string Required(const YAML::Node& map, std::string_view key) {
-    const YAML::Node node = map[std::string(key)];
-    if (!IsDefined(node)) {
-      errors_.Add(map, "missing required key '" + std::string(key) + "'");
-      return "";
-    }
-    if (!node.IsScalar() || node.Scalar().empty()) {
-      errors_.Add(node, "'" + std::string(key) + "' must be a non-empty single value");
-      return "";
-    }
-    return node.Scalar();
+    return adapters::RequiredScalar(map, key, errors_);
   }
 
   std::vector<std::string> Labels(const YAML::Node& map, std::string_view key) {
-    std::vector<std::string> labels = ScalarList(map, key, errors_);
-    for (const auto& label : labels) {
-      if (label.empty() || label.find_first_of(" \t\r\n") != std::string::npos) {
-        errors_.Add(map[std::string(key)], "labels must be non-empty and without spaces");
-      }
-    }
-    return labels;
+    return adapters::LabelList(map, key, errors_);
   }
 
   std::optional<ElementPath> Element(const YAML::Node& node) {

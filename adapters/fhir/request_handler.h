@@ -11,7 +11,7 @@
 
 #include "adapters/fhir/fhir_mapping.h"
 #include "adapters/fhir/request_mapper.h"
-#include "adapters/hl7v2/hub_bridge.h"
+#include "adapters/common/hub_bridge.h"
 
 namespace gallery::fhir {
 
@@ -34,7 +34,7 @@ int StatusForHub(const Status& hub_status);
 // it, and `hub` must run its callbacks on that same thread.
 class RequestHandler {
  public:
-  RequestHandler(const FhirMapping& mapping, hl7v2::HubBridge& hub, int retry_after_seconds)
+  RequestHandler(const FhirMapping& mapping, adapters::HubBridge& hub, int retry_after_seconds)
       : mapping_(mapping), hub_(hub), retry_after_seconds_(retry_after_seconds) {}
 
   // Answers one request: `reply` is called exactly once, at once for a refusal, or when
@@ -56,7 +56,7 @@ class RequestHandler {
   void Remember(const PlannedEntry& entry);
 
   const FhirMapping& mapping_;
-  hl7v2::HubBridge& hub_;
+  adapters::HubBridge& hub_;
   int retry_after_seconds_;
   std::map<std::string, KnownResource> known_;  // key "Type/id"
   std::deque<std::string> known_order_;         // oldest first, for eviction

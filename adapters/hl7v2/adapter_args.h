@@ -4,25 +4,19 @@
 
 #include <chrono>
 #include <cstddef>
-#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "adapters/common/listener_args.h"
 #include "hub/common/result.h"
 
 namespace gallery::hl7v2 {
 
-struct AdapterArgs {
-  std::string hub;                    // --hub ENDPOINT (not needed with --check)
-  std::string mapping;                // --mapping MAPPING.yaml
-  std::string listen_host;            // --listen HOST:PORT (not needed with --check)
-  uint16_t listen_port = 0;           //   0: any free port, printed at start
-  std::vector<std::string> check;     // --check FILE...: map these files, publish nothing
-  size_t max_message_bytes = size_t{1} << 20;      // --max-message-bytes
-  std::chrono::milliseconds read_timeout{60000};    // --read-timeout-ms
-  std::chrono::milliseconds confirm_timeout{10000}; // --confirm-timeout-ms
-  bool verbose = false;  // --verbose: debug logs (ids and positions, never values)
-  bool help = false;     // --help
+// The shared listener flags (adapters::ListenerArgs) plus adapter-hl7v2's own.
+struct AdapterArgs : adapters::ListenerArgs {
+  size_t max_message_bytes = size_t{1} << 20;        // --max-message-bytes
+  std::chrono::milliseconds read_timeout{60000};     // --read-timeout-ms
+  std::chrono::milliseconds confirm_timeout{10000};  // --confirm-timeout-ms
 };
 
 // Parses `args` (without the program name). Options take "--flag VALUE" or "--flag=VALUE";

@@ -1,39 +1,29 @@
 // adapter-hl7v2: receives HL7 v2 messages from hospitals over MLLP and publishes them to
 // the hub through a YAML mapping. Flags, output and exit status: AdapterUsage().
-#include <csignal>
-#include <cstdio>
 #include <string>
-#include <vector>
 
 // Boost 1.74's Asio uses std::exchange without including <utility>.
 #include <utility>  // NOLINT(build/include_order)
 #include <boost/asio.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
+#include "adapters/common/hub_bridge.h"
+#include "adapters/common/listener_main.h"
 #include "adapters/hl7v2/adapter_args.h"
 #include "adapters/hl7v2/check_files.h"
 #include "adapters/hl7v2/hl7_mapping.h"
-#include "adapters/hl7v2/hub_bridge.h"
 #include "adapters/hl7v2/inbound.h"
 #include "adapters/hl7v2/mllp_server.h"
 
 namespace gallery::hl7v2 {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitUsage = 2;
-constexpr int kExitCannotListen = 3;
+const std::string kProgram = "adapter-hl7v2";
 
 int Listen(const AdapterArgs& args, const Hl7Mapping& mapping) {
   boost::asio::io_context io;
-  sdk::ClientOptions options;
-  options.endpoint = args.hub;
-  options.agency = mapping.agency();
-  options.client_name = "adapter-hl7v2";
   // Confirms arrive on the bridge's thread; answers go out on the listener's.
-  HubBridge hub(options, args.confirm_timeout,
-                [&io](std::function<void()> fn) { boost::asio::post(io, std::move(fn)); });
+  adapters::HubBridge hub(adapters::HubClientOptions(args.hub, mapping.agency(), kProgram),
+                          args.confirm_timeout, adapters::PostTo(io));
   InboundHandler handler(mapping, hub, args.max_message_bytes);
   ListenOptions listen;
   listen.host = args.listen_host;
@@ -41,40 +31,11 @@ int Listen(const AdapterArgs& args, const Hl7Mapping& mapping) {
   listen.max_message_bytes = args.max_message_bytes;
   listen.read_timeout = args.read_timeout;
   MllpServer server(io, listen, handler);
-  if (Status s = server.Start(); !s.ok()) {
-    std::fprintf(stderr, "adapter-hl7v2: %s\n", s.message().c_str());
-    return kExitCannotListen;
-  }
-  boost::asio::signal_set signals(io, SIGTERM, SIGINT);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    spdlog::info("signal {}: stopping", signal);
-    server.Stop();
-    io.stop();
-  });
-  std::printf("listening on %s:%u\n", args.listen_host.c_str(), server.port());
-  std::fflush(stdout);
-  spdlog::info("agency {}: listening on {}:{}, publishing to {}", mapping.agency(),
-               args.listen_host, server.port(), args.hub);
-  io.run();
-  hub.Stop();
-  spdlog::info("stopped");
-  return kExitOk;
+  return adapters::ServeUntilSignal(io, server, hub, kProgram, args, mapping.agency());
 }
 
 int Run(const AdapterArgs& args) {
-  auto mapping = Hl7Mapping::Load(args.mapping);
-  if (!mapping.ok()) {
-    std::fprintf(stderr, "%s\n", mapping.status().message().c_str());
-    return kExitUsage;
-  }
-  if (!args.check.empty()) {
-    std::string report;
-    const int code = CheckFiles(*mapping, args.check, report);
-    std::fputs(report.c_str(), stdout);
-    return code;
-  }
-  return Listen(args, *mapping);
+  return adapters::RunWithMapping<Hl7Mapping>(args, CheckFiles, Listen);
 }
 
 }  // namespace
@@ -82,18 +43,6 @@ int Run(const AdapterArgs& args) {
 
 int main(int argc, char** argv) {
   using namespace gallery::hl7v2;
-  auto args = ParseAdapterArgs(std::vector<std::string>(argv + 1, argv + argc));
-  if (!args.ok()) {
-    std::fprintf(stderr, "adapter-hl7v2: %s\n(see adapter-hl7v2 --help)\n",
-                 args.status().message().c_str());
-    return 2;
-  }
-  if (args->help) {
-    std::fputs(AdapterUsage().c_str(), stdout);
-    return 0;
-  }
-  // stdout carries what scripts read; logs go to stderr.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("adapter-hl7v2"));
-  spdlog::set_level(args->verbose ? spdlog::level::debug : spdlog::level::info);
-  return Run(*args);
+  return gallery::adapters::ListenerMain<AdapterArgs>(argc, argv, kProgram, ParseAdapterArgs,
+                                                      AdapterUsage, Run);
 }

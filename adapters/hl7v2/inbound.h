@@ -9,7 +9,7 @@
 
 #include "adapters/hl7v2/ack.h"
 #include "adapters/hl7v2/hl7_mapping.h"
-#include "adapters/hl7v2/hub_bridge.h"
+#include "adapters/common/hub_bridge.h"
 #include "adapters/hl7v2/mllp_framing.h"
 
 namespace gallery::hl7v2 {
@@ -35,7 +35,7 @@ AckCode AckCodeFor(const Status& hub_status);
 // Not thread-safe: used from the listener's one thread. `mapping` and `hub` must outlive it.
 class InboundHandler {
  public:
-  InboundHandler(const Hl7Mapping& mapping, HubBridge& hub, size_t max_message_bytes)
+  InboundHandler(const Hl7Mapping& mapping, adapters::HubBridge& hub, size_t max_message_bytes)
       : mapping_(mapping), hub_(hub), max_message_bytes_(max_message_bytes) {}
 
   // Answers `message`: `reply` is called exactly once with the ACK (unframed), at once
@@ -47,7 +47,7 @@ class InboundHandler {
   std::string NextControlId();
 
   const Hl7Mapping& mapping_;
-  HubBridge& hub_;
+  adapters::HubBridge& hub_;
   size_t max_message_bytes_;
   uint32_t sequence_ = 0;
 };

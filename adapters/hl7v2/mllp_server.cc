@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/common/tcp_acceptor.h"
+
 namespace gallery::hl7v2 {
 
 namespace asio = boost::asio;
@@ -146,19 +148,9 @@ MllpServer::MllpServer(asio::io_context& io, ListenOptions options, InboundHandl
 MllpServer::~MllpServer() { Stop(); }
 
 Status MllpServer::Start() {
-  boost::system::error_code ec;
-  const auto address = asio::ip::make_address(options_.host, ec);
-  if (ec) return InvalidArgument("'" + options_.host + "' is not an IP address");
-  const tcp::endpoint endpoint(address, options_.port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
-                       ": " + ec.message());
-  }
-  port_ = acceptor_.local_endpoint().port();
+  auto port = adapters::OpenAcceptor(acceptor_, options_.host, options_.port);
+  if (!port.ok()) return port.status();
+  port_ = *port;
   Accept();
   return OkStatus();
 }

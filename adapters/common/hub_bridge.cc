@@ -1,4 +1,4 @@
-#include "adapters/hl7v2/hub_bridge.h"
+#include "adapters/common/hub_bridge.h"
 
 #include <map>
 #include <string>
@@ -7,7 +7,7 @@
 
 #include "adapters/sdk/publisher.h"
 
-namespace gallery::hl7v2 {
+namespace gallery::adapters {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -111,4 +111,4 @@ void HubBridge::Run() {
   }
 }
 
-}  // namespace gallery::hl7v2
+}  // namespace gallery::adapters

@@ -14,7 +14,7 @@
 #include "gallery/v1/record.pb.h"
 #include "hub/common/status.h"
 
-namespace gallery::hl7v2 {
+namespace gallery::adapters {
 
 class HubBridge {
  public:
@@ -60,4 +60,4 @@ class HubBridge {
   std::thread thread_;
 };
 
-}  // namespace gallery::hl7v2
+}  // namespace gallery::adapters
