@@ -12,7 +12,10 @@ namespace gallery::testing {
 namespace {
 
 constexpr int kKills = 5;
-constexpr size_t kMaxRecords = 20000;  // a bound; the run needs a few thousand
+// Paced, so that the load still flows at each kill however fast the hub is; the limit is a
+// bound (60 s of sending), the run needs a few thousand.
+constexpr double kRecordsPerSecond = 2000;
+constexpr size_t kMaxRecords = 120000;
 // Confirms to wait for after each restart before the next kill: the publisher is then
 // sending at full speed again. Varied, so that the kills fall at different points of a batch.
 constexpr size_t kConfirmsBetweenKills = 300;
@@ -23,7 +26,7 @@ TEST_P(FaultHubKillTest, FiveKillsUnderSustainedLoadLoseNoConfirmedRecord) {
   TestRegion region(RegionName("fault-hub-kill"), kFaultAgencies, kFaultRules, Backend());
   const std::string endpoint = region.StartHub();
   for (const auto& agency : kFaultSinks) region.StartSink(agency);
-  LoadPublisher publisher(FaultClient(endpoint, "asc"), "asc:hub-kill", kMaxRecords);
+  LoadPublisher publisher(FaultClient(endpoint, "asc"), "asc:hub-kill", kMaxRecords, kRecordsPerSecond);
 
   for (int kill = 1; kill <= kKills; ++kill) {
     const size_t target = publisher.confirmed() + kConfirmsBetweenKills + 71 * kill;

@@ -12,7 +12,10 @@ namespace gallery::testing {
 namespace {
 
 constexpr int kKills = 4;
-constexpr size_t kMaxRecords = 20000;  // a bound; the run needs a few thousand
+// Paced, so that the load still flows at each kill however fast the hub is; the limit is a
+// bound (60 s of sending), the run needs a few thousand.
+constexpr double kRecordsPerSecond = 2000;
+constexpr size_t kMaxRecords = 120000;
 
 // Sessions the current hubd has opened (it logs "agency <id> connected (<client>)").
 size_t ClientsSinceLastStart(const TestRegion& region) {
@@ -29,7 +32,7 @@ TEST_P(FaultOrderTest, EachSubjectsRecordsArriveInPublishOrderAcrossHubKills) {
   TestRegion region(RegionName("fault-order"), kFaultAgencies, kFaultRules, Backend());
   const std::string endpoint = region.StartHub();
   for (const auto& agency : kFaultSinks) region.StartSink(agency);
-  LoadPublisher publisher(FaultClient(endpoint, "asc"), "asc:order", kMaxRecords);
+  LoadPublisher publisher(FaultClient(endpoint, "asc"), "asc:order", kMaxRecords, kRecordsPerSecond);
 
   for (int kill = 1; kill <= kKills; ++kill) {
     // Odd kills come once the load is flowing again; even ones as soon as the new hubd has

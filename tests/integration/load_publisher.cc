@@ -1,5 +1,7 @@
 #include "tests/integration/load_publisher.h"
 
+#include <thread>
+
 #include "adapters/sdk/publisher.h"
 #include "tests/integration/sample_records.h"
 
@@ -17,9 +19,10 @@ void PublishLedger::Add(const PublishLedger& other) {
 }
 
 LoadPublisher::LoadPublisher(sdk::ClientOptions options, std::string prefix, size_t limit,
-                             std::chrono::milliseconds flush_timeout)
+                             double records_per_second, std::chrono::milliseconds flush_timeout)
     : prefix_(std::move(prefix)),
       limit_(limit),
+      records_per_second_(records_per_second),
       flush_timeout_(flush_timeout),
       thread_([this, options = std::move(options)]() mutable { Run(std::move(options)); }) {}
 
@@ -51,6 +54,11 @@ void LoadPublisher::Run(sdk::ClientOptions options) {
 
   const auto start = std::chrono::steady_clock::now();
   for (size_t n = 0; n < limit_ && !stop_.load() && status_.ok(); ++n) {
+    if (records_per_second_ > 0) {
+      std::this_thread::sleep_until(
+          start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      std::chrono::duration<double>(static_cast<double>(n) / records_per_second_)));
+    }
     PublishedRecord record = NumberedRecord(prefix_, n);
     if (Status sent = publisher.Send(SingleAssessment(record.record_id, record.nhs_number, record.gp_ods));
         !sent.ok()) {

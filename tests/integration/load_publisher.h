@@ -42,9 +42,12 @@ PublishedRecord NumberedRecord(const std::string& prefix, size_t n);
 class LoadPublisher {
  public:
   // Starts sending at once, from its own thread: NumberedRecord(prefix, 0), 1, 2 ... until
-  // Stop() or `limit` records. Each Send takes in the confirms that have arrived; Send
-  // blocks while options.max_in_flight records are unconfirmed (the hub is down or full).
+  // Stop() or `limit` records, at most `records_per_second` (0: as fast as the hub takes
+  // them; a paced run keeps a test under load for as long as it needs, whatever the hub's
+  // speed). Each Send takes in the confirms that have arrived; Send blocks while
+  // options.max_in_flight records are unconfirmed (the hub is down or full).
   LoadPublisher(sdk::ClientOptions options, std::string prefix, size_t limit,
+                double records_per_second = 0,
                 std::chrono::milliseconds flush_timeout = std::chrono::seconds(40));
   ~LoadPublisher();  // Finish()es.
   LoadPublisher(const LoadPublisher&) = delete;
@@ -82,6 +85,7 @@ class LoadPublisher {
 
   const std::string prefix_;
   const size_t limit_;
+  const double records_per_second_;
   const std::chrono::milliseconds flush_timeout_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> done_sending_{false};
