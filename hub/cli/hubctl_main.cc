@@ -1,14 +1,13 @@
 // hubctl: the administration tool for a Gallery hub.
-#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "hub/cli/dead_letter_commands.h"
 #include "hub/cli/disclosure_report.h"
+#include "hub/cli/report_store.h"
+#include "hub/cli/rules_command.h"
 #include "hub/config/hub_config.h"
-#include "hub/router/rule_set.h"
-#include "hub/store/store_factory.h"
 
 namespace {
 
@@ -21,9 +20,35 @@ Commands:
       practice received only its own registered patients (exit 1 if not). Read-only.
   pending --config FILE [--store PATH]
       Unacked deliveries per recipient and in total. Read-only.
-  rules check DIR --config FILE
-      Loads the rule files in DIR against the config's agencies, as hubd would, and
-      prints every error as file:line:col. Exit 0 when valid, 1 when not. Read-only.
+  rules check DIR --config FILE [--today YYYY-MM-DD] [--soon-days N] [--format text|json]
+      Loads the rule files in DIR against the config's agencies, as hubd would, then
+      checks them: record types, headings, fields and labels that DIR/catalogue.yaml does
+      not list (without that file, one note says they were not checked); rules that can
+      never match, or that another rule makes redundant; rules sharing the same records
+      under different consent modes; protocols past their review date, due within N days
+      (default 30), or missing owners, approval date, review date or legal basis; and each
+      consent override (a note). Prints one line per finding,
+      "file:line:col: error|warning|note: message [code]", then a summary.
+      Exit 0: no errors or warnings (notes allowed); 1: at least one error, including a
+      set that does not load (the hub would refuse it); 2: warnings only. Read-only.
+  rules explain --rules DIR --record FILE [--to AGENCY] --config FILE [--no-store]
+                [--store PATH] [--format text|json]
+      Dry run of one record, a gallery.v1.Record in protobuf JSON, through the rules in
+      DIR with the hub's consent and relationship state (none with --no-store). For every
+      configured agency but the source, or only AGENCY: RECEIVES with the field paths that
+      travel (under the headings the recipient reads) and each permitting rule's protocol,
+      purpose, legal basis and consent mode, overrides flagged; or WITHHELD with the
+      reason and its kind. Names paths, never values. Exit 0; 1 on bad input. Read-only.
+  rules diff OLD_DIR NEW_DIR --since DURATION --config FILE [--store PATH]
+             [--format text|json]
+      Replays the records received in the last DURATION (e.g. 30m, 24h, 7d) through both
+      rule sets with the hub's current consent and relationship state, and reports per
+      source -> recipient the records newly shared and no longer shared, and per field
+      path the records that would newly disclose it or stop disclosing it. Records whose
+      payload retention purged cannot be replayed: they are counted as skipped.
+      Exit 0: no change; 3: changes; 1: errors (an invalid rule set prints its errors).
+      Read-only.
+  A mistaken "rules" command line exits 1, since 2 and 3 carry results.
   deadletter list --admin HOST:PORT
       Deliveries the hub gave up on: record, recipient, attempts, reason. Read-only.
   deadletter show ID [--contents] --admin HOST:PORT
@@ -68,14 +93,8 @@ bool ParseArgs(int argc, char** argv, Args& args) {
 
 int OpenHubStore(const Args& args, const gallery::config::HubConfig& config,
                  std::unique_ptr<gallery::store::Store>& store) {
-  gallery::config::HubConfig target = config;
-  if (!args.store.empty()) {
-    // A journal is a folder; an SQLite store is one file.
-    target.store_backend = std::filesystem::is_regular_file(args.store) ? "sqlite" : "journal";
-    target.store_path = args.store;
-  }
   // Reports only read: they must not need the lock of the hub that writes the journal.
-  auto opened = gallery::store::OpenStoreForReading(target);
+  auto opened = gallery::cli::OpenReportStore(config, args.store);
   if (!opened.ok()) {
     std::cerr << "hubctl: " << opened.status().ToString() << "\n";
     return 1;
@@ -87,6 +106,10 @@ int OpenHubStore(const Args& args, const gallery::config::HubConfig& config,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The rules commands take options of their own.
+  if (argc > 1 && std::string(argv[1]) == "rules") {
+    return gallery::cli::RunRulesCommand({argv + 2, argv + argc}, std::cout, std::cerr);
+  }
   Args args;
   if (!ParseArgs(argc, argv, args) || args.positional.empty()) {
     std::cerr << kUsage;
@@ -110,17 +133,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string& command = args.positional[0];
-
-  if (command == "rules" && args.positional.size() == 3 && args.positional[1] == "check") {
-    auto rules = gallery::router::RuleSet::LoadDirectory(args.positional[2], config->agencies);
-    if (!rules.ok()) {
-      std::cerr << rules.status().message() << "\n";
-      return 1;
-    }
-    std::cout << args.positional[2] << ": " << (*rules)->rules().size() << " rules valid, hash "
-              << (*rules)->content_hash() << "\n";
-    return 0;
-  }
 
   if (command == "deadletter") {
     if (config->admin_listen.ends_with(":0")) {

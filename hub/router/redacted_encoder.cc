@@ -133,14 +133,16 @@ size_t SectionRun(const v1::Record& record, const std::vector<RecordItem>& items
   return end;
 }
 
-size_t SectionBodySize(const v1::Section& section, size_t fields_size) {
-  return StringSize(section.heading()) + fields_size + StringsSize(section.sensitivity_labels());
+size_t SectionBodySize(const v1::Section& section, const std::string& heading,
+                       size_t fields_size) {
+  return StringSize(heading) + fields_size + StringsSize(section.sensitivity_labels());
 }
 
 }  // namespace
 
 void AppendRedacted(const v1::Record& record, const std::vector<RecordItem>& items,
-                    const std::vector<bool>& allowed, std::string& out) {
+                    const std::vector<bool>& allowed, const SectionHeadings& headings,
+                    std::string& out) {
   // Pass 1: sizes, bottom up; the allowed fields' sizes are cached in them for pass 2.
   const v1::Demographics& demographics = record.subject().demographics();
   size_t demographics_size = 0;
@@ -163,8 +165,9 @@ void AppendRedacted(const v1::Record& record, const std::vector<RecordItem>& ite
     bool travels = false;
     const size_t end = SectionRun(record, items, allowed, i, fields_size, travels);
     if (travels) {
-      sections_size +=
-          DelimitedSize(SectionBodySize(record.sections(items[i].section), fields_size));
+      const int s = items[i].section;
+      sections_size += DelimitedSize(SectionBodySize(
+          record.sections(s), TravellingHeading(record, headings, s), fields_size));
     }
     i = end;
   }
@@ -209,8 +212,9 @@ void AppendRedacted(const v1::Record& record, const std::vector<RecordItem>& ite
     const size_t end = SectionRun(record, items, allowed, i, fields_size, travels);
     if (travels) {
       const v1::Section& section = record.sections(items[i].section);
-      w.Header(record_field::kSections, SectionBodySize(section, fields_size));
-      w.String(section_field::kHeading, section.heading());
+      const std::string& heading = TravellingHeading(record, headings, items[i].section);
+      w.Header(record_field::kSections, SectionBodySize(section, heading, fields_size));
+      w.String(section_field::kHeading, heading);
       for (size_t f = i; f < end; ++f) {
         if (allowed[f]) w.Message(section_field::kFields, section.fields(items[f].index));
       }

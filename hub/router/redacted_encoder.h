@@ -10,12 +10,14 @@
 
 namespace gallery::router {
 
-// Appends to `out` the same bytes as Redact(record, items, allowed, ...).SerializeAsString(),
+// Appends to `out` the same bytes as
+// Redact(record, items, allowed, headings, ...).SerializeAsString(),
 // computing sizes first so that nothing is copied twice and nothing is allocated but
 // `out`'s growth. `items` must come from ListItems(record), `allowed` be parallel to it.
 // Thread-safe for distinct `out`s; caches the sizes of `record`'s sub-messages, so the
 // record must not be modified by another thread meanwhile.
 void AppendRedacted(const v1::Record& record, const std::vector<RecordItem>& items,
-                    const std::vector<bool>& allowed, std::string& out);
+                    const std::vector<bool>& allowed, const SectionHeadings& headings,
+                    std::string& out);
 
 }  // namespace gallery::router

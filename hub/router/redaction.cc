@@ -47,17 +47,15 @@ bool AnyMatches(const std::vector<PathPattern>& patterns, std::string_view path)
 
 std::vector<RecordItem> ListItems(const v1::Record& record) {
   std::vector<RecordItem> items;
-  ListItems(record, items);
+  Spares<RecordItem> spares;
+  ListItems(record, items, spares);
   return items;
 }
 
-void ListItems(const v1::Record& record, std::vector<RecordItem>& items) {
+void ListItems(const v1::Record& record, std::vector<RecordItem>& items,
+               Spares<RecordItem>& spares) {
   size_t count = 0;
-  // Reuses the items (and their paths' buffers) left from the last record.
-  auto next = [&]() -> RecordItem& {
-    if (count == items.size()) items.emplace_back();
-    return items[count++];
-  };
+  auto next = [&]() -> RecordItem& { return spares.Next(items, count); };
   const v1::Demographics& demographics = record.subject().demographics();
   for (size_t d = 0; d < kDemographicNames.size(); ++d) {
     const auto which = static_cast<Demographic>(d);
@@ -81,7 +79,7 @@ void ListItems(const v1::Record& record, std::vector<RecordItem>& items) {
       item.field_labels = &field.sensitivity_labels();
     }
   }
-  items.resize(count);
+  spares.Trim(items, count);
 }
 
 bool RulePermits(const Rule& rule, const RecordItem& item) {
@@ -91,24 +89,14 @@ bool RulePermits(const Rule& rule, const RecordItem& item) {
 
 void ListWithheld(const v1::Record& record, const std::vector<RecordItem>& items,
                   const std::vector<bool>& allowed, std::vector<std::string>& withheld) {
-  // A section withheld whole is reported as "Heading/*" rather than field by field. Items
-  // come in record order, so each section's items are one run.
-  bool section_travels = false;
-  for (size_t i = 0; i < items.size(); ++i) {
-    const RecordItem& item = items[i];
-    if (item.section >= 0 && (i == 0 || items[i - 1].section != item.section)) {
-      section_travels = false;
-      for (size_t j = i; j < items.size() && items[j].section == item.section; ++j) {
-        section_travels = section_travels || allowed[j];
-      }
-      if (!section_travels) withheld.push_back(record.sections(item.section).heading() + "/*");
-    }
-    if (!allowed[i] && (item.section < 0 || section_travels)) withheld.push_back(item.path);
-  }
+  ForEachWithheld(record, items, allowed, [&](std::string_view head, std::string_view tail) {
+    withheld.emplace_back(head).append(tail);
+  });
 }
 
 v1::Record Redact(const v1::Record& record, const std::vector<RecordItem>& items,
-                  const std::vector<bool>& allowed, std::vector<std::string>& withheld) {
+                  const std::vector<bool>& allowed, const SectionHeadings& headings,
+                  std::vector<std::string>& withheld) {
   v1::Record out;
   out.set_record_id(record.record_id());
   out.set_source_agency(record.source_agency());
@@ -144,7 +132,7 @@ v1::Record Redact(const v1::Record& record, const std::vector<RecordItem>& items
     if (item.section != open_section) {
       open_section = item.section;
       target = out.add_sections();
-      target->set_heading(section.heading());
+      target->set_heading(TravellingHeading(record, headings, item.section));
       *target->mutable_sensitivity_labels() = section.sensitivity_labels();
     }
     *target->add_fields() = section.fields(item.index);

@@ -11,4 +11,13 @@ std::string Party::ToString() const {
   return value;
 }
 
+std::string_view ConsentModeName(ConsentMode mode) {
+  switch (mode) {
+    case ConsentMode::kObjectionRespected: return "objection-respected";
+    case ConsentMode::kRequired: return "required";
+    case ConsentMode::kOverride: return "override";
+  }
+  return "objection-respected";
+}
+
 }  // namespace gallery::router

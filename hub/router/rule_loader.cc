@@ -5,12 +5,11 @@
 #include <optional>
 
 #include "hub/common/yaml_util.h"
+#include "hub/router/rule_vocabulary.h"
+#include "hub/router/rule_yaml.h"
 
 namespace gallery::router {
 namespace {
-
-constexpr std::string_view kKindPrefix = "kind:";
-constexpr std::string_view kRelationshipPrefix = "relationship:";
 
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -27,30 +26,17 @@ bool IsRuleId(std::string_view s) {
   });
 }
 
-std::string KindList() {
-  std::string out;
-  for (std::string_view kind : kAgencyKinds) {
-    if (!out.empty()) out += ", ";
-    out += kind;
-  }
-  return out;
-}
-
-// Parses one document into rules; shares the loader's cross-file state by reference.
+// Parses one document into a protocol and its rules; shares the loader's cross-file state
+// by reference.
 class DocumentParser {
  public:
   DocumentParser(const std::vector<Agency>& agencies, YamlErrors& errors,
-                 std::map<std::string, std::string, std::less<>>& rule_defined_at,
-                 std::map<std::string, std::string, std::less<>>& protocol_defined_at,
-                 std::vector<Rule>& rules)
-      : agencies_(agencies),
-        errors_(errors),
-        rule_defined_at_(rule_defined_at),
-        protocol_defined_at_(protocol_defined_at),
-        rules_(rules) {}
+                 HeadingLoader& headings, RuleLoader::Seen& seen, LoadedRules& loaded)
+      : errors_(errors), yaml_(agencies, errors), headings_(headings), seen_(seen),
+        loaded_(loaded) {}
 
-  void Parse(std::string_view yaml) {
-    const YAML::Node root = ParseYaml(yaml, errors_);
+  void Parse(std::string_view text) {
+    const YAML::Node root = ParseYaml(text, errors_);
     if (!errors_.empty()) return;
     if (!root.IsMap()) {
       // An empty file has no position of its own; point at its start.
@@ -58,164 +44,150 @@ class DocumentParser {
                   "expected a protocol: a map with keys protocol, version, description, rules");
       return;
     }
-    CheckKeys(root, {"protocol", "version", "description", "rules"}, errors_);
-    std::string protocol;
-    if (auto name = Scalar(root, "protocol", "protocol file")) {
-      protocol = *name;
-      if (!IsSlug(protocol)) {
-        errors_.Add(root["protocol"], "protocol name '" + protocol +
-                                          "' must be lower case letters, digits and hyphens");
-      } else if (auto [it, inserted] =
-                     protocol_defined_at_.emplace(protocol, Where(root["protocol"]));
-                 !inserted) {
-        errors_.Add(root["protocol"],
-                    "protocol '" + protocol + "' is already defined at " + it->second);
-      }
-    }
-    int version = 0;
-    if (auto text = Scalar(root, "version", "protocol file")) {
-      const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), version);
-      if (ec != std::errc() || end != text->data() + text->size() || version < 1) {
-        errors_.Add(root["version"], "'version' must be a positive whole number");
-      }
-    }
-    const YAML::Node description = root["description"];
-    if (description.IsDefined() && !description.IsNull()) {
-      Scalar(root, "description", "protocol file");
-    }
+    CheckKeys(root,
+              {"protocol", "version", "description", "owners", "approved", "review_by",
+               "purpose", "legal_basis", "consent", "justification", "headings", "rules"},
+              errors_);
+    Protocol protocol = ParseProtocol(root);
+    const size_t index = loaded_.protocols.size();
+    loaded_.protocols.push_back(std::move(protocol));
     const YAML::Node rules = root["rules"];
     if (!rules.IsDefined()) {
       errors_.Add(root.Mark(), "protocol file is missing required key 'rules'");
     } else if (!rules.IsNull() && !rules.IsSequence()) {
       errors_.Add(rules, "'rules' must be a list of rules");
     } else {
-      for (const YAML::Node& node : rules) ParseRule(node, protocol, version);
+      for (const YAML::Node& node : rules) ParseRule(node, loaded_.protocols[index], index);
     }
   }
 
  private:
-  std::string Where(const YAML::Node& node) const { return errors_.Where(node.Mark()); }
-
-  // A required scalar at `key`; `owner` names the map in the missing-key message.
-  std::optional<std::string> Scalar(const YAML::Node& map, const std::string& key,
-                                    std::string_view owner) {
-    const YAML::Node value = map[key];
-    if (!value.IsDefined() || value.IsNull()) {
-      errors_.Add(map.Mark(), std::string(owner) + " is missing required key '" + key + "'");
-      return std::nullopt;
+  Protocol ParseProtocol(const YAML::Node& root) {
+    constexpr std::string_view kOwner = "protocol file";
+    Protocol protocol;
+    protocol.defined_at = yaml_.Location(root["protocol"].IsDefined() ? root["protocol"] : root);
+    if (auto name = yaml_.Required(root, "protocol", kOwner)) {
+      protocol.name = *name;
+      if (!IsSlug(protocol.name)) {
+        errors_.Add(root["protocol"], "protocol name '" + protocol.name +
+                                          "' must be lower case letters, digits and hyphens");
+      } else if (auto [it, inserted] = seen_.protocol_defined_at.emplace(
+                     protocol.name, yaml_.Where(root["protocol"]));
+                 !inserted) {
+        errors_.Add(root["protocol"],
+                    "protocol '" + protocol.name + "' is already defined at " + it->second);
+      }
     }
-    if (!value.IsScalar()) {
-      errors_.Add(value, "'" + key + "' must be a single value");
-      return std::nullopt;
+    if (auto text = yaml_.Required(root, "version", kOwner)) {
+      const auto [end, ec] =
+          std::from_chars(text->data(), text->data() + text->size(), protocol.version);
+      if (ec != std::errc() || end != text->data() + text->size() || protocol.version < 1) {
+        errors_.Add(root["version"], "'version' must be a positive whole number");
+      }
     }
-    return value.Scalar();
+    protocol.description = yaml_.Optional(root, "description").value_or("");
+    for (const YAML::Node& item : yaml_.List(root, "owners", false, "", kOwner)) {
+      protocol.owners.push_back(item.Scalar());
+    }
+    ParseDates(root, protocol);
+    protocol.purpose = ParsePurpose(root).value_or(std::string(kDirectCare));
+    protocol.legal_basis = yaml_.Optional(root, "legal_basis").value_or("");
+    protocol.consent = ParseConsent(root).value_or(ConsentMode::kObjectionRespected);
+    justification_ = yaml_.Optional(root, "justification").value_or("");
+    if (protocol.consent == ConsentMode::kOverride && justification_.empty()) {
+      errors_.Add(root["consent"], NeedsJustification("the protocol"));
+    }
+    protocol.headings = headings_.Parse(root["headings"], yaml_);
+    return protocol;
   }
 
-  // The scalar items of the list at `key`; a single scalar counts as a one-item list.
-  // When `required`, a missing or empty list is reported, naming `needs`.
-  std::vector<YAML::Node> List(const YAML::Node& map, const std::string& key, bool required,
-                               std::string_view needs, std::string_view owner) {
-    std::vector<YAML::Node> items;
-    const YAML::Node value = map[key];
-    if (!value.IsDefined()) {
-      if (required) {
-        errors_.Add(map.Mark(), std::string(owner) + " is missing required key '" + key + "'");
+  // `approved` and `review_by`: real dates, in that order; review_by sets the expiry.
+  void ParseDates(const YAML::Node& root, Protocol& protocol) {
+    auto date = [&](const std::string& key, std::string& out) -> std::optional<int64_t> {
+      auto text = yaml_.Optional(root, key);
+      if (!text) return std::nullopt;
+      auto days = DaysSinceEpoch(*text);
+      if (!days) {
+        errors_.Add(root[key], "'" + key + "' must be a real date written YYYY-MM-DD, not '" +
+                                   *text + "'");
+        return std::nullopt;
       }
-      return items;
+      out = *text;
+      return days;
+    };
+    const auto approved = date("approved", protocol.approved);
+    const auto review_by = date("review_by", protocol.review_by);
+    if (approved && review_by && *approved > *review_by) {
+      errors_.Add(root["approved"], "'approved' (" + protocol.approved +
+                                        ") is after 'review_by' (" + protocol.review_by + ")");
     }
-    if (value.IsScalar()) {
-      items.push_back(value);
-    } else if (value.IsSequence()) {
-      for (const YAML::Node& item : value) {
-        if (item.IsScalar()) {
-          items.push_back(item);
-        } else {
-          errors_.Add(item, "each item of '" + key + "' must be a single value");
-        }
-      }
-      if (required && value.size() == 0) {
-        errors_.Add(value, "'" + key + "' must name at least one " + std::string(needs));
-      }
-    } else if (value.IsNull()) {
-      if (required) {
-        errors_.Add(map.Mark(), "'" + key + "' must name at least one " + std::string(needs));
-      }
-    } else {
-      errors_.Add(value, "'" + key + "' must be a list");
-    }
-    return items;
+    // Permits through the whole review day, UTC.
+    if (review_by) protocol.expires_at_us = (*review_by + 1) * kMicrosPerDay;
   }
 
-  std::optional<Party> ParseParty(const YAML::Node& item, bool in_to) {
-    const std::string& text = item.Scalar();
-    if (text.starts_with(kKindPrefix)) {
-      std::string kind = text.substr(kKindPrefix.size());
-      if (!IsAgencyKind(kind)) {
-        errors_.Add(item,
-                    "unknown agency kind '" + kind + "' (expected one of: " + KindList() + ")");
-        return std::nullopt;
-      }
-      return Party{Party::Type::kKind, std::move(kind)};
-    }
-    if (text.starts_with(kRelationshipPrefix)) {
-      std::string relationship = text.substr(kRelationshipPrefix.size());
-      if (!in_to) {
-        errors_.Add(item, "'" + text + "': relationships can only be used in 'to'");
-        return std::nullopt;
-      }
-      if (relationship != kRegisteredGp) {
-        errors_.Add(item, "unsupported relationship '" + relationship +
-                              "' (rule language v1 supports: relationship:" +
-                              std::string(kRegisteredGp) + ")");
-        return std::nullopt;
-      }
-      return Party{Party::Type::kRelationship, std::move(relationship)};
-    }
-    const bool known = std::any_of(agencies_.begin(), agencies_.end(),
-                                   [&](const Agency& a) { return a.id == text; });
-    if (!known) {
-      errors_.Add(item, "unknown agency '" + text +
-                            "' (not in the hub config; use kind:<kind> for every agency of "
-                            "a kind)");
+  std::optional<std::string> ParsePurpose(const YAML::Node& map) {
+    auto purpose = yaml_.Optional(map, "purpose");
+    if (purpose && !IsPurpose(*purpose)) {
+      errors_.Add(map["purpose"], "unknown purpose '" + *purpose +
+                                      "' (expected one of: " + PurposeList() + ")");
       return std::nullopt;
     }
-    return Party{Party::Type::kAgency, text};
+    return purpose;
   }
 
-  void ParseRule(const YAML::Node& node, const std::string& protocol, int version) {
+  std::optional<ConsentMode> ParseConsent(const YAML::Node& map) {
+    auto name = yaml_.Optional(map, "consent");
+    if (!name) return std::nullopt;
+    auto mode = ConsentModeFromName(*name);
+    if (!mode) {
+      errors_.Add(map["consent"], "unknown consent mode '" + *name +
+                                      "' (expected one of: " + ConsentModeList() + ")");
+    }
+    return mode;
+  }
+
+  static std::string NeedsJustification(std::string_view who) {
+    return "consent 'override' needs a 'justification': " + std::string(who) +
+           " shares whatever the subject's consent says, and audit must say why";
+  }
+
+  void ParseRule(const YAML::Node& node, const Protocol& protocol, size_t protocol_index) {
     if (!node.IsMap()) {
       errors_.Add(node,
                   "each rule must be a map with keys: id, description, from, types, to, "
-                  "include, exclude, labels");
+                  "include, exclude, labels, purpose, legal_basis, consent, justification");
       return;
     }
-    CheckKeys(node, {"id", "description", "from", "types", "to", "include", "exclude", "labels"}, errors_);
+    CheckKeys(node,
+              {"id", "description", "from", "types", "to", "include", "exclude", "labels",
+               "purpose", "legal_basis", "consent", "justification"},
+              errors_);
     Rule rule;
-    rule.protocol = protocol;
-    rule.protocol_version = version;
+    rule.protocol = protocol.name;
+    rule.protocol_version = protocol.version;
+    rule.protocol_index = protocol_index;
     std::string owner = "rule";
-    if (auto id = Scalar(node, "id", "rule")) {
+    if (auto id = yaml_.Required(node, "id", "rule")) {
       rule.id = *id;
       owner = "rule '" + rule.id + "'";
       const YAML::Node id_node = node["id"];
-      rule.defined_at = {errors_.file(), id_node.Mark().line + 1, id_node.Mark().column + 1};
+      rule.defined_at = yaml_.Location(id_node);
       if (!IsRuleId(rule.id)) {
         errors_.Add(id_node, "rule id '" + rule.id +
                                  "' must start with a lower case letter or digit and use only "
                                  "those, '-' and '.'");
-      } else if (auto [it, inserted] = rule_defined_at_.emplace(rule.id, Where(id_node));
+      } else if (auto [it, inserted] =
+                     seen_.rule_defined_at.emplace(rule.id, yaml_.Where(id_node));
                  !inserted) {
         errors_.Add(id_node,
                     "duplicate rule id '" + rule.id + "' (first defined at " + it->second + ")");
       }
     }
-    if (node["description"].IsDefined() && !node["description"].IsNull()) {
-      if (auto text = Scalar(node, "description", owner)) rule.description = *text;
+    rule.description = yaml_.Optional(node, "description").value_or("");
+    for (const YAML::Node& item : yaml_.List(node, "from", true, "agency or kind", owner)) {
+      if (auto party = yaml_.ParseParty(item, PartyUse::kRuleFrom)) rule.from.push_back(*party);
     }
-    for (const YAML::Node& item : List(node, "from", true, "agency or kind", owner)) {
-      if (auto party = ParseParty(item, /*in_to=*/false)) rule.from.push_back(*party);
-    }
-    for (const YAML::Node& item : List(node, "types", true, "record type", owner)) {
+    for (const YAML::Node& item : yaml_.List(node, "types", true, "record type", owner)) {
       auto glob = CompileTypePattern(item.Scalar());
       if (glob.ok()) {
         rule.types.push_back(*std::move(glob));
@@ -223,12 +195,12 @@ class DocumentParser {
         errors_.Add(item, glob.status().message());
       }
     }
-    for (const YAML::Node& item : List(node, "to", true, "recipient", owner)) {
-      if (auto party = ParseParty(item, /*in_to=*/true)) rule.to.push_back(*party);
+    for (const YAML::Node& item : yaml_.List(node, "to", true, "recipient", owner)) {
+      if (auto party = yaml_.ParseParty(item, PartyUse::kRuleTo)) rule.to.push_back(*party);
     }
     CompilePaths(node, "include", owner, rule.include);
     CompilePaths(node, "exclude", owner, rule.exclude);
-    for (const YAML::Node& item : List(node, "labels", false, "", owner)) {
+    for (const YAML::Node& item : yaml_.List(node, "labels", false, "", owner)) {
       if (!IsSlug(item.Scalar())) {
         errors_.Add(item,
                     "label '" + item.Scalar() + "' must be lower case letters, digits and hyphens");
@@ -238,12 +210,22 @@ class DocumentParser {
     }
     std::sort(rule.labels.begin(), rule.labels.end());
     rule.labels.erase(std::unique(rule.labels.begin(), rule.labels.end()), rule.labels.end());
-    rules_.push_back(std::move(rule));
+
+    rule.purpose = ParsePurpose(node).value_or(protocol.purpose);
+    rule.legal_basis = yaml_.Optional(node, "legal_basis").value_or(protocol.legal_basis);
+    const std::optional<ConsentMode> consent = ParseConsent(node);
+    rule.consent = consent.value_or(protocol.consent);
+    rule.justification = yaml_.Optional(node, "justification").value_or(justification_);
+    // An override inherited from the protocol was reported there.
+    if (consent == ConsentMode::kOverride && rule.justification.empty()) {
+      errors_.Add(node["consent"], NeedsJustification(owner));
+    }
+    loaded_.rules.push_back(std::move(rule));
   }
 
   void CompilePaths(const YAML::Node& node, const std::string& key, std::string_view owner,
                     std::vector<PathPattern>& out) {
-    for (const YAML::Node& item : List(node, key, false, "", owner)) {
+    for (const YAML::Node& item : yaml_.List(node, key, false, "", owner)) {
       auto pattern = CompilePathPattern(item.Scalar());
       if (pattern.ok()) {
         out.push_back(*std::move(pattern));
@@ -253,18 +235,19 @@ class DocumentParser {
     }
   }
 
-  const std::vector<Agency>& agencies_;
   YamlErrors& errors_;
-  std::map<std::string, std::string, std::less<>>& rule_defined_at_;
-  std::map<std::string, std::string, std::less<>>& protocol_defined_at_;
-  std::vector<Rule>& rules_;
+  RuleYaml yaml_;
+  HeadingLoader& headings_;
+  RuleLoader::Seen& seen_;
+  LoadedRules& loaded_;
+  std::string justification_;  // the protocol's, inherited by its rules
 };
 
 }  // namespace
 
 void RuleLoader::AddDocument(std::string_view yaml, const std::string& file) {
   YamlErrors errors(file);
-  DocumentParser(agencies_, errors, rule_defined_at_, protocol_defined_at_, rules_).Parse(yaml);
+  DocumentParser(agencies_, errors, headings_, seen_, loaded_).Parse(yaml);
   errors_.insert(errors_.end(), errors.messages().begin(), errors.messages().end());
 }
 

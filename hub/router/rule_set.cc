@@ -10,6 +10,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "hub/router/parties.h"
 #include "hub/router/rule_loader.h"
 
 namespace gallery::router {
@@ -57,9 +58,13 @@ class ContentHasher {
   crypto_hash_sha256_state state_;
 };
 
+// The record-type catalogue kept beside the protocols for checking them; not a protocol.
+constexpr std::string_view kCatalogueFile = "catalogue.yaml";
+
 bool IsRuleFile(const fs::directory_entry& entry) {
   const std::string name = entry.path().filename().string();
   if (name.empty() || name.front() == '.') return false;  // editor and VCS leftovers
+  if (name == kCatalogueFile) return false;
   const std::string ext = entry.path().extension().string();
   if (ext != ".yaml" && ext != ".yml") return false;
   std::error_code ec;
@@ -68,11 +73,12 @@ bool IsRuleFile(const fs::directory_entry& entry) {
 
 }  // namespace
 
-RuleSet::RuleSet(std::vector<Rule> rules, std::vector<Agency> agencies, std::string content_hash)
-    : rules_(std::move(rules)),
+RuleSet::RuleSet(LoadedRules loaded, std::vector<Agency> agencies, std::string content_hash)
+    : protocols_(std::move(loaded.protocols)),
+      rules_(std::move(loaded.rules)),
       agencies_(std::move(agencies)),
       content_hash_(std::move(content_hash)) {
-  for (size_t a = 0; a < agencies_.size(); ++a) {
+  for (uint32_t a = 0; a < agencies_.size(); ++a) {
     agency_index_.emplace(agencies_[a].id, a);
     if (agencies_[a].kind == "gp-practice" && !agencies_[a].ods_code.empty()) {
       gp_by_ods_.emplace(agencies_[a].ods_code, a);
@@ -80,31 +86,27 @@ RuleSet::RuleSet(std::vector<Rule> rules, std::vector<Agency> agencies, std::str
     by_id_.push_back(a);
   }
   std::sort(by_id_.begin(), by_id_.end(),
-            [&](size_t x, size_t y) { return agencies_[x].id < agencies_[y].id; });
+            [&](uint32_t x, uint32_t y) { return agencies_[x].id < agencies_[y].id; });
+  id_rank_.resize(agencies_.size());
+  for (uint32_t k = 0; k < by_id_.size(); ++k) id_rank_[by_id_[k]] = k;
 
-  auto matches = [&](const Party& party, const Agency& agency) {
-    switch (party.type) {
-      case Party::Type::kAgency: return party.value == agency.id;
-      case Party::Type::kKind: return party.value == agency.kind;
-      case Party::Type::kRelationship: return false;  // resolved per record
-    }
-    return false;
-  };
+  std::vector<std::vector<uint32_t>> sources;
+  sources.reserve(rules_.size());
   resolved_.reserve(rules_.size());
   for (const Rule& rule : rules_) {
+    sources.push_back(AgenciesNamed(rule.from, agencies_));
     Resolved r;
-    r.from.assign(agencies_.size(), false);
-    for (size_t a = 0; a < agencies_.size(); ++a) {
-      for (const Party& party : rule.from) r.from[a] = r.from[a] || matches(party, agencies_[a]);
-      const bool to = std::any_of(rule.to.begin(), rule.to.end(),
-                                  [&](const Party& p) { return matches(p, agencies_[a]); });
-      if (to) r.to.push_back(a);
+    r.to = AgenciesNamed(rule.to, agencies_);
+    for (const Party& party : rule.to) {
+      if (party.type != Party::Type::kRelationship) continue;
+      r.to_registered_gp = r.to_registered_gp || party.value == kRegisteredGp;
+      r.to_allocated_worker = r.to_allocated_worker || party.value == kAllocatedWorker;
+      r.to_any_relationship = r.to_any_relationship || party.value == kAnyRelationship;
     }
-    r.to_registered_gp = std::any_of(rule.to.begin(), rule.to.end(), [](const Party& p) {
-      return p.type == Party::Type::kRelationship && p.value == kRegisteredGp;
-    });
     resolved_.push_back(std::move(r));
   }
+  index_ = std::make_unique<const RuleIndex>(rules_, sources, agencies_.size());
+  translator_ = std::make_unique<const HeadingTranslator>(protocols_, agencies_);
 }
 
 Result<std::shared_ptr<const RuleSet>> RuleSet::LoadString(std::string_view yaml,
@@ -116,7 +118,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadString(std::string_view yaml
   ContentHasher hasher;
   hasher.AddFile(fs::path(file).filename().string(), yaml);
   return std::shared_ptr<const RuleSet>(
-      new RuleSet(std::move(loader).TakeRules(), std::move(agencies), hasher.HexDigest()));
+      new RuleSet(std::move(loader).Take(), std::move(agencies), hasher.HexDigest()));
 }
 
 Result<std::shared_ptr<const RuleSet>> RuleSet::LoadDirectory(const std::string& dir,
@@ -153,7 +155,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadDirectory(const std::string&
   }
   if (!loader.ok()) return InvalidArgument(loader.Errors());
   return std::shared_ptr<const RuleSet>(
-      new RuleSet(std::move(loader).TakeRules(), std::move(agencies), hasher.HexDigest()));
+      new RuleSet(std::move(loader).Take(), std::move(agencies), hasher.HexDigest()));
 }
 
 }  // namespace gallery::router

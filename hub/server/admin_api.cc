@@ -15,6 +15,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kDeadLetters = "/admin/deadletters";
+constexpr std::string_view kRules = "/admin/rules";
+constexpr std::string_view kRulesReload = "/admin/rules/reload";
 
 admin::AdminResponse Json(int status, const json& body) { return {status, body.dump()}; }
 
@@ -81,10 +83,51 @@ admin::AdminResponse ShowLetter(store::Store& store, uint64_t id, bool with_cont
   return Json(200, body);
 }
 
+json RuleSetJson(const router::RuleSet& rules) {
+  json protocols = json::array();
+  for (const router::Protocol& protocol : rules.protocols()) {
+    protocols.push_back({{"name", protocol.name},
+                         {"version", protocol.version},
+                         {"approved", protocol.approved},
+                         {"review_by", protocol.review_by},
+                         {"purpose", protocol.purpose}});
+  }
+  return {{"hash", rules.content_hash()},
+          {"rules", rules.rules().size()},
+          {"protocols", protocols}};
+}
+
+admin::AdminResponse HandleRules(const admin::AdminRequest& request, const RulesControl& rules) {
+  if (request.path == kRules) {
+    if (request.method != "GET") return Json(405, {{"error", "use GET"}});
+    return Json(200, RuleSetJson(*rules.current()));
+  }
+  if (request.method != "POST") return Json(405, {{"error", "use POST"}});
+  const std::string previous = rules.current()->content_hash();
+  auto loaded = rules.reload("admin API");
+  if (!loaded.ok()) {
+    json errors = json::array();
+    for (std::string_view rest = loaded.status().message(); !rest.empty();) {
+      const auto end = rest.find('\n');
+      errors.push_back(std::string(rest.substr(0, end)));
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    }
+    return Json(loaded.status().code() == Code::kInvalidArgument ? 422 : 503,
+                {{"error", "rule set refused; the running set stays in force"},
+                 {"running", previous},
+                 {"errors", errors}});
+  }
+  json body = RuleSetJson(**loaded);
+  body["previous"] = previous;
+  return Json(200, body);
+}
+
 }  // namespace
 
 admin::AdminResponse HandleAdminRequest(const admin::AdminRequest& request, store::Store& store,
-                                        DeliveryQueues& queues, HubMetrics& metrics) {
+                                        DeliveryQueues& queues, HubMetrics& metrics,
+                                        const RulesControl& rules) {
+  if (request.path == kRules || request.path == kRulesReload) return HandleRules(request, rules);
   if (request.path == "/healthz") return {200, "ok\n", "text/plain"};
   if (request.path == "/readyz") {
     // The admin server starts once the endpoint is bound and the rules are loaded; what can

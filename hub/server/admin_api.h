@@ -1,12 +1,27 @@
-// The admin API's routes: health and dead letters. Runs on the hub thread.
+// The admin API's routes: health, metrics, dead letters and the rule set. Runs on the hub
+// thread.
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <string_view>
+
 #include "hub/admin/admin_server.h"
+#include "hub/common/result.h"
+#include "hub/router/rule_set.h"
 #include "hub/server/delivery_queues.h"
 #include "hub/server/hub_metrics.h"
 #include "hub/store/store.h"
 
 namespace gallery::server {
+
+// What the admin API may do with the hub's rules.
+struct RulesControl {
+  std::function<std::shared_ptr<const router::RuleSet>()> current;
+  // Loads the rules folder again and swaps it in when valid; `trigger` names who asked,
+  // for the log. kInvalidArgument (file:line:col messages) leaves the running set in force.
+  std::function<Result<std::shared_ptr<const router::RuleSet>>(std::string_view trigger)> reload;
+};
 
 // Routes (JSON in and out):
 //   GET  /healthz                          liveness; changes nothing
@@ -21,7 +36,12 @@ namespace gallery::server {
 //   POST /admin/deadletters/ID/retry       puts the delivery back at the end of its
 //                                          recipient's queue; changes state
 //   POST /admin/deadletters/ID/drop        gives the delivery up for good; changes state
+//   GET  /admin/rules                      the running rule set: hash, rules, protocols with
+//                                          their review dates; changes nothing
+//   POST /admin/rules/reload               loads the rules folder again; 422 with every error
+//                                          when it is invalid, the running set then stays
 admin::AdminResponse HandleAdminRequest(const admin::AdminRequest& request, store::Store& store,
-                                        DeliveryQueues& queues, HubMetrics& metrics);
+                                        DeliveryQueues& queues, HubMetrics& metrics,
+                                        const RulesControl& rules);
 
 }  // namespace gallery::server

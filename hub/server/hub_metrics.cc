@@ -65,7 +65,19 @@ HubMetrics::HubMetrics()
                                        {"recipient"})),
       rule_set_(registry_.AddGauge("gallery_rule_set_info",
                                    "The loaded rule set: its content hash and rule count.",
-                                   {"hash", "rules"})) {}
+                                   {"hash", "rules"})),
+      protocol_review_overdue_(registry_.AddGauge(
+          "gallery_protocol_review_overdue",
+          "1 when the protocol is past its review date and so permits nothing, else 0.",
+          {"protocol"})),
+      rule_reloads_(registry_.AddCounter("gallery_rule_reloads_total",
+                                         "Rule set reloads asked for, by result: loaded, "
+                                         "unchanged, or refused (the running set stays).",
+                                         {"result"})),
+      consent_overrides_(registry_.AddCounter(
+          "gallery_consent_overrides_total",
+          "Deliveries permitted by a consent-override rule (safeguarding), by recipient and rule.",
+          {"recipient", "rule"})) {}
 
 HubMetrics::SourceCounters& HubMetrics::Source(const std::string& source) {
   auto it = sources_.find(source);

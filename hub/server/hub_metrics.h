@@ -34,6 +34,12 @@ class HubMetrics {
   void DeadLettered(const std::string& recipient) { dead_lettered_.WithLabels({recipient}).Increment(); }
   void PayloadsPurged(uint64_t records) { purged_.Increment(records); }
   void StoreCommit(double seconds, bool ok);
+  // A rule set load was asked for (SIGHUP, admin API): `loaded`, `unchanged` or `refused`.
+  void RuleReload(const std::string& result) { rule_reloads_.WithLabels({result}).Increment(); }
+  // A delivery relied on a consent-override rule: every use is counted, and alerted on.
+  void ConsentOverride(const std::string& recipient, const std::string& rule) {
+    consent_overrides_.WithLabels({recipient, rule}).Increment();
+  }
 
   // Gauges refreshed at each scrape by the hub's collector.
   metrics::Family<metrics::Gauge>& queue_depth() { return queue_depth_; }
@@ -41,6 +47,7 @@ class HubMetrics {
   metrics::Family<metrics::Gauge>& connected() { return connected_; }
   metrics::Family<metrics::Gauge>& dead_letters() { return dead_letters_; }
   metrics::Family<metrics::Gauge>& rule_set() { return rule_set_; }
+  metrics::Family<metrics::Gauge>& protocol_review_overdue() { return protocol_review_overdue_; }
 
  private:
   // A source's counters, looked up once per agency rather than per record.
@@ -78,6 +85,9 @@ class HubMetrics {
   metrics::Family<metrics::Gauge>& connected_;
   metrics::Family<metrics::Gauge>& dead_letters_;
   metrics::Family<metrics::Gauge>& rule_set_;
+  metrics::Family<metrics::Gauge>& protocol_review_overdue_;
+  metrics::Family<metrics::Counter>& rule_reloads_;
+  metrics::Family<metrics::Counter>& consent_overrides_;
 
   std::unordered_map<std::string, SourceCounters> sources_;
   std::unordered_map<std::string, RecipientCounters> recipients_;

@@ -53,14 +53,22 @@ Result<std::unique_ptr<HubServer>> HubServer::Create(config::HubConfig config,
   } catch (const zmq::error_t& e) {
     return Unavailable("cannot bind " + config.endpoint + ": " + e.what());
   }
+  // The store has recovered when opened: its facts are every commit that was confirmed.
+  auto registry = registry::Registry::Load(*store, config.agencies);
+  if (!registry.ok()) return registry.status();
+  spdlog::info("registry: {} subjects from {} facts", (*registry)->subject_count(),
+               (*registry)->fact_count());
   const std::string admin_listen = config.admin_listen;
   std::unique_ptr<HubServer> server(new HubServer(std::move(config), std::move(rules),
-                                                  std::move(store), std::move(context),
-                                                  std::move(socket)));
+                                                  std::move(store), std::move(registry).value(),
+                                                  std::move(context), std::move(socket)));
   HubServer* hub = server.get();
   hub->metrics_.registry().AddCollector([hub] { hub->CollectGauges(); });
   auto admin = admin::AdminServer::Start(admin_listen, [hub](const admin::AdminRequest& request) {
-    return HandleAdminRequest(request, *hub->store_, hub->queues_, hub->metrics_);
+    const RulesControl rules_control{
+        [hub] { return hub->rules_; },
+        [hub](std::string_view trigger) { return hub->ReloadRules(trigger); }};
+    return HandleAdminRequest(request, *hub->store_, hub->queues_, hub->metrics_, rules_control);
   });
   if (!admin.ok()) return admin.status();
   server->admin_ = std::move(admin).value();
@@ -68,11 +76,13 @@ Result<std::unique_ptr<HubServer>> HubServer::Create(config::HubConfig config,
 }
 
 HubServer::HubServer(config::HubConfig config, std::shared_ptr<const router::RuleSet> rules,
-                     std::unique_ptr<store::Store> store, zmq::context_t context,
+                     std::unique_ptr<store::Store> store,
+                     std::unique_ptr<registry::Registry> registry, zmq::context_t context,
                      zmq::socket_t socket)
     : config_(std::move(config)),
       rules_(std::move(rules)),
       store_(std::move(store)),
+      registry_(std::move(registry)),
       context_(std::move(context)),
       socket_(std::move(socket)),
       queues_(*store_, config_, metrics_,
@@ -86,7 +96,29 @@ HubServer::HubServer(config::HubConfig config, std::shared_ptr<const router::Rul
 
 std::string HubServer::endpoint() const { return socket_.get(zmq::sockopt::last_endpoint); }
 
-Status HubServer::Run(const std::atomic<bool>& stop) {
+Result<std::shared_ptr<const router::RuleSet>> HubServer::ReloadRules(std::string_view trigger) {
+  auto loaded = router::RuleSet::LoadDirectory(config_.rules_dir, config_.agencies);
+  const std::string running = rules_->content_hash().substr(0, 12);
+  if (!loaded.ok()) {
+    metrics_.RuleReload("refused");
+    spdlog::error("rule set reload ({}) refused, rule set {} stays in force:\n{}", trigger,
+                  running, loaded.status().message());
+    return loaded.status();
+  }
+  if ((*loaded)->content_hash() == rules_->content_hash()) {
+    metrics_.RuleReload("unchanged");
+    spdlog::info("rule set reload ({}): {} unchanged", trigger, running);
+    return rules_;
+  }
+  metrics_.RuleReload("loaded");
+  spdlog::info("rule set reload ({}): rule set {} ({} rules, {} protocols) replaces {}", trigger,
+               (*loaded)->content_hash().substr(0, 12), (*loaded)->rules().size(),
+               (*loaded)->protocols().size(), running);
+  rules_ = *loaded;
+  return rules_;
+}
+
+Status HubServer::Run(const std::atomic<bool>& stop, std::atomic<bool>* reload_rules) {
   spdlog::info("hub {} serving on {} (admin http://{}) with rule set {} ({} rules)",
                config_.hub_id, endpoint(), admin_->address(), rules_->content_hash().substr(0, 12),
                rules_->rules().size());
@@ -113,6 +145,7 @@ Status HubServer::Run(const std::atomic<bool>& stop) {
     }
     CheckTimers();
     admin_->RunPending();
+    if (reload_rules != nullptr && reload_rules->exchange(false)) (void)ReloadRules("SIGHUP");
   }
   CommitBatch();
   socket_.set(zmq::sockopt::linger, 2000);
@@ -261,10 +294,17 @@ void HubServer::HandleAck(Session& session, const v1::Ack& ack) {
 
 void HubServer::CommitBatch() {
   if (publishes_.empty() && acks_.empty()) return;
-  auto records = PrepareBatch(publishes_, *rules_, *store_, NowMicros());
+  // What the batch teaches the registry stands only if the batch is journaled.
+  registry_->BeginBatch();
+  auto records = PrepareBatch(publishes_, *rules_, *registry_, *store_, NowMicros());
   const auto commit_started = Clock::now();
   Status status = records.ok() ? store_->Commit(*records, acks_, rules_->content_hash())
                                : records.status();
+  if (status.ok()) {
+    registry_->CommitBatch();
+  } else {
+    registry_->RollbackBatch();
+  }
   const auto committed = Clock::now();
   if (records.ok()) {
     metrics_.StoreCommit(std::chrono::duration<double>(committed - commit_started).count(),
@@ -297,6 +337,12 @@ void HubServer::CommitBatch() {
     for (const auto& delivery : record.deliveries) {
       queues_.Queued(delivery.recipient);
       metrics_.DeliveryJournaled(record.source_agency, delivery.recipient);
+      for (const auto& [rule, consent] : delivery.consent_overrides) {
+        metrics_.ConsentOverride(delivery.recipient, rule);
+        spdlog::warn("record {} from {} disclosed to {} under consent override rule {} "
+                     "(consent state: {})",
+                     record.record_id, record.source_agency, delivery.recipient, rule, consent);
+      }
     }
     for (const auto& withholding : record.withholdings) {
       metrics_.Withheld(record.source_agency, withholding.agency, std::string(withholding.kind));
@@ -386,6 +432,13 @@ void HubServer::CollectGauges() {
   for (const auto& agency : config_.agencies) metrics_.connected().WithLabels({agency.id}).Set(0);
   for (const auto& [routing_id, session] : sessions_) {
     metrics_.connected().WithLabels({session.agency}).Set(1);
+  }
+  metrics_.protocol_review_overdue().Clear();
+  const int64_t now_us = NowMicros();
+  for (const router::Protocol& protocol : rules_->protocols()) {
+    metrics_.protocol_review_overdue()
+        .WithLabels({protocol.name})
+        .Set(now_us >= protocol.expires_at_us ? 1 : 0);
   }
   metrics_.rule_set().Clear();
   metrics_.rule_set()

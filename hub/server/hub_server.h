@@ -15,6 +15,7 @@
 #include "gallery/v1/wire.pb.h"
 #include "hub/admin/admin_server.h"
 #include "hub/config/hub_config.h"
+#include "hub/registry/registry.h"
 #include "hub/router/rule_set.h"
 #include "hub/server/delivery_queues.h"
 #include "hub/server/hub_metrics.h"
@@ -28,8 +29,9 @@ namespace gallery::server {
 // Single-threaded: Run() owns the socket and the store. Create and Run on the same thread.
 class HubServer {
  public:
-  // Binds `config.endpoint` ("tcp://127.0.0.1:*" picks a free port). kUnavailable when the
-  // endpoint cannot be bound.
+  // Loads the registry from `store`, then binds `config.endpoint` ("tcp://127.0.0.1:*"
+  // picks a free port). The store's error when the registry cannot be read (kDataLoss for
+  // a fact that cannot be decoded); kUnavailable when the endpoint cannot be bound.
   static Result<std::unique_ptr<HubServer>> Create(config::HubConfig config,
                                                    std::shared_ptr<const router::RuleSet> rules,
                                                    std::unique_ptr<store::Store> store);
@@ -40,13 +42,20 @@ class HubServer {
   const std::string& admin_address() const { return admin_->address(); }
 
   // Serves until `stop` becomes true, then drains: journals the batch in hand and gives
-  // its confirms up to two seconds to leave before the socket closes.
+  // its confirms up to two seconds to leave before the socket closes. Whenever
+  // `reload_rules` is set (SIGHUP), clears it and reloads the rules (ReloadRules).
   // Returns a non-ok Status only when the hub cannot go on (the socket failed).
-  Status Run(const std::atomic<bool>& stop);
+  Status Run(const std::atomic<bool>& stop, std::atomic<bool>* reload_rules = nullptr);
+
+  // Loads the config's rules folder again; when valid, swaps it in between two batches, so
+  // every record is routed whole under one set. kInvalidArgument (file:line:col messages)
+  // when invalid: the running set stays in force. `trigger` names who asked, for the log.
+  Result<std::shared_ptr<const router::RuleSet>> ReloadRules(std::string_view trigger);
 
  private:
   HubServer(config::HubConfig config, std::shared_ptr<const router::RuleSet> rules,
-            std::unique_ptr<store::Store> store, zmq::context_t context, zmq::socket_t socket);
+            std::unique_ptr<store::Store> store, std::unique_ptr<registry::Registry> registry,
+            zmq::context_t context, zmq::socket_t socket);
 
   // Takes up to a batch of frames off the socket. Returns how many were read.
   Result<int> ReadBatch();
@@ -77,6 +86,8 @@ class HubServer {
   config::HubConfig config_;
   std::shared_ptr<const router::RuleSet> rules_;
   std::unique_ptr<store::Store> store_;
+  // Consent and relationships, learned from journaled records; what the router asks.
+  std::unique_ptr<registry::Registry> registry_;
   zmq::context_t context_;
   zmq::socket_t socket_;
 

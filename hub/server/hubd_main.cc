@@ -17,8 +17,10 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reload_rules{false};
 
 void OnSignal(int) { g_stop.store(true); }
+void OnHangup(int) { g_reload_rules.store(true); }
 
 constexpr const char* kUsage = R"(usage: hubd --config FILE [--endpoint EP] [--store PATH] [--endpoint-file FILE]
             [--admin-file FILE]
@@ -30,7 +32,9 @@ constexpr const char* kUsage = R"(usage: hubd --config FILE [--endpoint EP] [--s
   --endpoint-file FILE  write the bound endpoint here once serving (for tests and scripts)
   --admin-file FILE     write the admin server's host:port here once serving
 
-Stops cleanly on SIGTERM or SIGINT.
+Stops cleanly on SIGTERM or SIGINT. On SIGHUP reloads the rules folder: a valid rule set
+replaces the running one between two batches; an invalid one is refused with its errors
+logged, and the running set stays in force.
 )";
 
 }  // namespace
@@ -92,6 +96,7 @@ int main(int argc, char** argv) {
 
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
+  std::signal(SIGHUP, OnHangup);
   // Written whole under a temporary name, so a reader never sees half an address. The
   // admin file comes first: the endpoint file's appearance means both are there.
   auto publish = [](const std::string& file, const std::string& value) {
@@ -102,7 +107,7 @@ int main(int argc, char** argv) {
   };
   publish(admin_file, (*server)->admin_address());
   publish(endpoint_file, (*server)->endpoint());
-  const gallery::Status status = (*server)->Run(g_stop);
+  const gallery::Status status = (*server)->Run(g_stop, &g_reload_rules);
   if (!status.ok()) {
     spdlog::critical("{}", status.ToString());
     return 1;

@@ -27,6 +27,7 @@ Status CheckPublishedRecord(v1::Record& record, const std::string& session_agenc
 
 Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& batch,
                                                    const router::RuleSet& rules,
+                                                   registry::Registry& registry,
                                                    store::Store& store, int64_t received_at_us) {
   std::vector<std::string> ids;
   ids.reserve(batch.size());
@@ -58,9 +59,11 @@ Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& 
       continue;
     }
     *record.mutable_received_at() = received_at;
-    rules.Plan(record, plan);
+    std::vector<std::string> facts = registry.Learn(record);
+    rules.Plan(record, registry, plan);
 
     store::NewRecord& entry = out.emplace_back();
+    entry.registry_facts = std::move(facts);
     entry.record_id = record.record_id();
     entry.source_agency = record.source_agency();
     entry.record_type = record.record_type();
@@ -81,12 +84,16 @@ Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& 
     views.resize(plan.views.size());
     for (size_t v = 0; v < plan.views.size(); ++v) {
       views[v].clear();
-      router::AppendRedacted(record, plan.items, plan.views[v].allowed, views[v]);
+      router::AppendRedacted(record, plan.items, plan.views[v].allowed, plan.views[v].headings,
+                               views[v]);
     }
     entry.deliveries.reserve(plan.grants.size());
     for (const auto& grant : plan.grants) {
-      entry.deliveries.push_back(
-          {grant.recipient, grant.rule_ids, plan.views[grant.view].withheld, views[grant.view]});
+      store::NewDelivery& delivery = entry.deliveries.emplace_back(store::NewDelivery{
+          grant.recipient, grant.rule_ids, plan.views[grant.view].withheld, views[grant.view]});
+      for (const router::OverrideUse& use : grant.overrides) {
+        delivery.consent_overrides.emplace_back(use.rule_id, router::ConsentStatusName(use.consent));
+      }
     }
     entry.withholdings.reserve(plan.withholdings.size());
     for (auto& withholding : plan.withholdings) {

@@ -9,6 +9,7 @@
 
 #include "gallery/v1/record.pb.h"
 #include "hub/common/status.h"
+#include "hub/registry/registry.h"
 #include "hub/router/rule_set.h"
 #include "hub/store/store.h"
 
@@ -31,11 +32,14 @@ struct PendingPublish {
 
 // Marks duplicates in `batch` (earlier in the batch, or already in `store`) and returns
 // the journal entries for the rest, routed under `rules`. Sets each new record's
-// received_at to `received_at_us`. Each distinct redaction of a record is serialized once,
-// straight from the record, and copied to the recipients that share it. Errors come from
-// the store (kUnavailable).
+// received_at to `received_at_us`. Each new record first teaches `registry` (its facts go
+// into its entry, to be journaled with it), so that it is routed on what it taught; the
+// caller brackets the call in a registry batch, rolled back if the commit fails. Each
+// distinct redaction of a record is serialized once, straight from the record, and copied
+// to the recipients that share it. Errors come from the store (kUnavailable).
 Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& batch,
                                                    const router::RuleSet& rules,
+                                                   registry::Registry& registry,
                                                    store::Store& store, int64_t received_at_us);
 
 // The publisher's agency is the record's source: fills it when empty and refuses a record

@@ -201,6 +201,20 @@ bool DecodeLetterOutcome(std::string_view body, LetterOutcomeEntry& outcome) {
   return in.ok() && in.done();
 }
 
+void EncodeRegistryFacts(uint64_t seq, std::span<const std::string> facts, std::string& out) {
+  Encoder enc(out);
+  enc.Varint(seq);
+  EncodeStrings(enc, facts);
+}
+
+bool DecodeRegistryFacts(std::string_view body, uint64_t& seq,
+                         std::vector<std::string_view>& facts) {
+  Decoder in(body);
+  seq = in.Varint();
+  DecodeStrings(in, facts);
+  return in.ok() && in.done();
+}
+
 void EncodePurge(std::span<const uint64_t> seqs, std::string& out) {
   Encoder enc(out);
   enc.Varint(seqs.size());

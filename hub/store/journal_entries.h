@@ -79,6 +79,11 @@ struct LetterOutcomeEntry {
 void EncodeLetterOutcome(const LetterOutcomeEntry& outcome, std::string& out);
 bool DecodeLetterOutcome(std::string_view body, LetterOutcomeEntry& outcome);
 
+// The registry facts of record `seq` (NewRecord::registry_facts), in order.
+void EncodeRegistryFacts(uint64_t seq, std::span<const std::string> facts, std::string& out);
+bool DecodeRegistryFacts(std::string_view body, uint64_t& seq,
+                         std::vector<std::string_view>& facts);
+
 // Records (by seq, ascending) whose payloads retention removed.
 void EncodePurge(std::span<const uint64_t> seqs, std::string& out);
 bool DecodePurge(std::string_view body, std::vector<uint64_t>& seqs);

@@ -24,6 +24,7 @@ enum class EntryKind : uint8_t {
   kRetry = 4,       // a dead letter requeued under a new delivery id
   kDrop = 5,        // a dead letter given up
   kPurge = 6,       // records whose payloads retention removed
+  kRegistryFacts = 7,  // what the record before it taught the registry; never purged
 };
 
 // Starts a frame at the end of `out`; returns its offset for FinishFrame. The caller then

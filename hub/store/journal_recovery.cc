@@ -151,6 +151,10 @@ Status JournalStore::Apply(const Frame& frame, Location at) {
       ApplyPurge(seqs);
       return OkStatus();
     }
+    case EntryKind::kRegistryFacts:
+      // Read back only when asked for (RegistryFacts): the registry keeps its own state.
+      fact_entries_.push_back(at);
+      return OkStatus();
   }
   return DataLoss("unknown entry kind");
 }

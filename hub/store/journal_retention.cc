@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -55,10 +56,16 @@ Status JournalStore::RewriteSegment(uint32_t number) {
   std::string out;
   out.reserve(data.size());
   std::vector<std::pair<uint64_t, Location>> moved;  // record seq, new location
+  std::vector<Location> moved_facts;                 // in order, as in fact_entries_
   Frame frame;
   size_t offset = 0;
   for (; ReadFrame(data, offset, frame) == FrameRead::kOk; offset += frame.size) {
     if (frame.kind != EntryKind::kRecord) {
+      // Registry facts are kept whole: they are the registry's only memory of the record.
+      if (frame.kind == EntryKind::kRegistryFacts) {
+        moved_facts.push_back({number, static_cast<uint32_t>(out.size()),
+                               static_cast<uint32_t>(frame.size)});
+      }
       out.append(data.substr(offset, frame.size));
       continue;
     }
@@ -103,6 +110,9 @@ Status JournalStore::RewriteSegment(uint32_t number) {
     read_fds_.erase(it);
   }
   for (const auto& [seq, location] : moved) Slot(seq).entry = location;
+  auto facts = std::find_if(fact_entries_.begin(), fact_entries_.end(),
+                            [&](const Location& at) { return at.segment == number; });
+  for (const Location& location : moved_facts) *facts++ = location;
   spdlog::info("store {}: retention rewrote {} without {} records' payloads ({} -> {} bytes)", dir_,
                SegmentFileName(number), segment.purged_present, segment.size, out.size());
   segment.size = out.size();

@@ -229,6 +229,11 @@ Status JournalStore::Commit(std::span<const NewRecord> records, std::span<const 
     last_frame = BeginFrame(buffer_);
     EncodeRecord(record, ++seq, delivery_ids, rule_set_hash, buffer_);
     FinishFrame(buffer_, last_frame, EntryKind::kRecord, false);
+    if (!record.registry_facts.empty()) {
+      last_frame = BeginFrame(buffer_);
+      EncodeRegistryFacts(seq, record.registry_facts, buffer_);
+      FinishFrame(buffer_, last_frame, EntryKind::kRegistryFacts, false);
+    }
   }
   if (!acks.empty()) {
     // Only acks that settle a queued delivery are journaled; the rest change nothing.

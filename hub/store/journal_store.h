@@ -56,6 +56,8 @@ class JournalStore final : public Store {
                                                size_t limit) override;
   Result<std::vector<std::pair<std::string, uint64_t>>> PendingCounts() override;
   Result<std::vector<RecordSummary>> Summaries() override;
+  Result<std::vector<ReceivedRecord>> ReceivedSince(int64_t since_us) override;
+  Result<std::vector<std::string>> RegistryFacts() override;
   Status DeadLetterDelivery(const std::string& recipient, uint64_t delivery_id, uint32_t attempts,
                             const std::string& reason, int64_t at_us) override;
   Result<std::vector<DeadLetter>> DeadLetters() override;
@@ -159,6 +161,7 @@ class JournalStore final : public Store {
   bool cut_pending_ = false;  // a failed commit's bytes may still follow the active size
   std::unordered_map<uint32_t, int> read_fds_;  // sealed segments opened for reading
   std::vector<RecordSlot> records_;
+  std::vector<Location> fact_entries_;  // the registry facts entries, in journal order
   RecordIdIndex index_;
   std::map<std::string, Recipient, std::less<>> recipients_;
   std::map<uint64_t, Letter> letters_;

@@ -1,6 +1,8 @@
-// JournalStore::Summaries: every record with its decisions, read back from the segments
-// (reports are rare; the hub keeps no copy of them in memory).
+// JournalStore's reports: every record with its decisions (Summaries, ReceivedSince) and
+// the registry's facts, read back from the segments (reports are rare; the hub keeps no
+// copy of them in memory).
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 
 #include "hub/store/journal_store.h"
@@ -11,9 +13,13 @@ namespace {
 // Where a delivery's disclosure is in the summaries: record index, disclosure index.
 using DisclosureAt = std::pair<size_t, size_t>;
 
+// Builds the summaries of the records received at or after `since_us`; with `received`,
+// also keeps each one's time of receipt and payload as received.
 class SummaryBuilder {
  public:
-  explicit SummaryBuilder(std::vector<RecordSummary>& out) : out_(out) {}
+  SummaryBuilder(std::vector<RecordSummary>& out, int64_t since_us = INT64_MIN,
+                 std::vector<std::pair<int64_t, std::string>>* received = nullptr)
+      : out_(out), since_us_(since_us), received_(received) {}
 
   bool Add(const Frame& frame) {
     switch (frame.kind) {
@@ -35,7 +41,8 @@ class SummaryBuilder {
         if (letter == letters_.end()) return false;
         auto& ids = deliveries_[letter->second.first];
         auto original = ids.find(letter->second.second);
-        if (original == ids.end()) return false;
+        // A record received before `since_us` is left out, and so are its retries.
+        if (original == ids.end()) return since_us_ != INT64_MIN;
         const auto [record, disclosure] = original->second;
         RecordSummary::Disclosed again = out_[record].disclosures[disclosure];
         again.acked = false;
@@ -45,6 +52,7 @@ class SummaryBuilder {
       }
       case EntryKind::kDrop:
       case EntryKind::kPurge:
+      case EntryKind::kRegistryFacts:
         return true;
     }
     return false;
@@ -63,6 +71,8 @@ class SummaryBuilder {
   bool AddRecord(std::string_view body) {
     RecordEntry entry;
     if (!DecodeRecord(body, entry)) return false;
+    if (entry.received_at_us < since_us_) return true;
+    if (received_ != nullptr) received_->emplace_back(entry.received_at_us, entry.payload);
     RecordSummary& summary = out_.emplace_back();
     summary.seq = entry.seq;
     summary.record_id = entry.record_id;
@@ -100,9 +110,31 @@ class SummaryBuilder {
   }
 
   std::vector<RecordSummary>& out_;
+  const int64_t since_us_;
+  std::vector<std::pair<int64_t, std::string>>* received_;
   std::unordered_map<std::string, std::unordered_map<uint64_t, DisclosureAt>> deliveries_;
   std::unordered_map<uint64_t, std::pair<std::string, uint64_t>> letters_;
 };
+
+// Feeds every entry of every whole commit, in journal order, to `visit`; false from it
+// means the entry is undecodable.
+template <typename Visit>
+Status ScanJournal(const auto& segments, Visit visit) {
+  for (const auto& [number, segment] : segments) {
+    GALLERY_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(segment.path));
+    // Whole commits only: what this store has seen, not what a writer may be appending.
+    const std::string_view data = file.data().substr(0, segment.size);
+    Frame frame;
+    for (size_t offset = 0; ReadFrame(data, offset, frame) == FrameRead::kOk;
+         offset += frame.size) {
+      if (!visit(frame)) {
+        return DataLoss("store file " + segment.path + ": undecodable entry at offset " +
+                        std::to_string(offset));
+      }
+    }
+  }
+  return OkStatus();
+}
 
 }  // namespace
 
@@ -110,20 +142,42 @@ Result<std::vector<RecordSummary>> JournalStore::Summaries() {
   std::vector<RecordSummary> out;
   out.reserve(records_.size());
   SummaryBuilder builder(out);
-  for (const auto& [number, segment] : segments_) {
-    GALLERY_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(segment.path));
-    // Whole commits only: what this store has seen, not what a writer may be appending.
-    const std::string_view data = file.data().substr(0, segment.size);
-    Frame frame;
-    for (size_t offset = 0; ReadFrame(data, offset, frame) == FrameRead::kOk;
-         offset += frame.size) {
-      if (!builder.Add(frame)) {
-        return DataLoss("store file " + segment.path + ": undecodable entry at offset " +
-                        std::to_string(offset));
-      }
-    }
-  }
+  GALLERY_RETURN_IF_ERROR(
+      ScanJournal(segments_, [&](const Frame& frame) { return builder.Add(frame); }));
   builder.Finish();
+  return out;
+}
+
+Result<std::vector<ReceivedRecord>> JournalStore::ReceivedSince(int64_t since_us) {
+  std::vector<RecordSummary> summaries;
+  std::vector<std::pair<int64_t, std::string>> received;
+  SummaryBuilder builder(summaries, since_us, &received);
+  GALLERY_RETURN_IF_ERROR(
+      ScanJournal(segments_, [&](const Frame& frame) { return builder.Add(frame); }));
+  builder.Finish();
+  std::vector<ReceivedRecord> out;
+  out.reserve(summaries.size());
+  for (size_t i = 0; i < summaries.size(); ++i) {
+    // Retention marks a record purged before its payload leaves the disk.
+    if (Slot(summaries[i].seq).purged) received[i].second.clear();
+    out.push_back({std::move(summaries[i]), received[i].first, std::move(received[i].second)});
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> JournalStore::RegistryFacts() {
+  std::vector<std::string> out;
+  std::string buffer;
+  std::vector<std::string_view> facts;
+  for (const Location& at : fact_entries_) {
+    GALLERY_ASSIGN_OR_RETURN(Frame frame, ReadEntry(at, buffer));
+    uint64_t seq = 0;
+    if (frame.kind != EntryKind::kRegistryFacts || !DecodeRegistryFacts(frame.body, seq, facts)) {
+      return DataLoss("store file " + segments_[at.segment].path +
+                      ": undecodable registry facts at offset " + std::to_string(at.offset));
+    }
+    out.insert(out.end(), facts.begin(), facts.end());
+  }
   return out;
 }
 

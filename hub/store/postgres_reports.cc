@@ -1,4 +1,6 @@
-// PostgresStore: what reports read (queue lengths, the journal's decisions).
+// PostgresStore: what reports read (queue lengths, the journal's decisions, the registry
+// facts).
+#include <cstdint>
 #include <unordered_map>
 
 #include "hub/store/line_list.h"
@@ -21,55 +23,93 @@ Result<std::vector<std::pair<std::string, uint64_t>>> PostgresStore::PendingCoun
   });
 }
 
+Status PostgresStore::ReadSummaries(int64_t since_us, std::vector<RecordSummary>& out,
+                                    std::vector<std::pair<int64_t, std::string>>* received) {
+  GALLERY_RETURN_IF_ERROR(Ready());
+  // One snapshot for the three reads, so that a concurrent commit is seen whole or not.
+  GALLERY_RETURN_IF_ERROR(
+      Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "reading the journal"));
+  Status status = [&]() -> Status {
+    pg::Params since;
+    since.Int64(since_us);
+    pg::Params records_params = since;
+    records_params.Int32(received != nullptr ? 1 : 0);
+    GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr records, Run(pg::kSummaryRecords, records_params,
+                                                        PGRES_TUPLES_OK, "reading records"));
+    std::unordered_map<int64_t, size_t> index;
+    for (int row = 0; row < PQntuples(records.get()); ++row) {
+      RecordSummary summary;
+      summary.seq = static_cast<uint64_t>(pg::GetInt64(records.get(), row, 0));
+      summary.record_id = pg::GetBytes(records.get(), row, 1);
+      summary.source_agency = pg::GetBytes(records.get(), row, 2);
+      summary.record_type = pg::GetBytes(records.get(), row, 3);
+      summary.registered_gp_ods = pg::GetBytes(records.get(), row, 4);
+      summary.rule_set_hash = pg::GetBytes(records.get(), row, 5);
+      if (received != nullptr) {
+        received->emplace_back(pg::GetInt64(records.get(), row, 6),
+                               pg::GetBytes(records.get(), row, 7));
+      }
+      index[static_cast<int64_t>(summary.seq)] = out.size();
+      out.push_back(std::move(summary));
+    }
+    GALLERY_ASSIGN_OR_RETURN(
+        pg::ResultPtr deliveries,
+        Run(pg::kSummaryDeliveries, since, PGRES_TUPLES_OK, "reading deliveries"));
+    for (int row = 0; row < PQntuples(deliveries.get()); ++row) {
+      auto it = index.find(pg::GetInt64(deliveries.get(), row, 0));
+      if (it == index.end()) continue;
+      out[it->second].disclosures.push_back({pg::GetBytes(deliveries.get(), row, 1),
+                                             SplitLines(pg::GetBytes(deliveries.get(), row, 2)),
+                                             SplitLines(pg::GetBytes(deliveries.get(), row, 3)),
+                                             pg::GetBool(deliveries.get(), row, 4)});
+    }
+    GALLERY_ASSIGN_OR_RETURN(
+        pg::ResultPtr withholdings,
+        Run(pg::kSummaryWithholdings, since, PGRES_TUPLES_OK, "reading withholdings"));
+    for (int row = 0; row < PQntuples(withholdings.get()); ++row) {
+      auto it = index.find(pg::GetInt64(withholdings.get(), row, 0));
+      if (it == index.end()) continue;
+      out[it->second].withholdings.push_back(
+          {pg::GetBytes(withholdings.get(), row, 1), pg::GetBytes(withholdings.get(), row, 2)});
+    }
+    return OkStatus();
+  }();
+  if (status.ok()) status = Exec("COMMIT", "reading the journal");
+  if (!status.ok() && PQstatus(conn_) == CONNECTION_OK) (void)Exec("ROLLBACK", "rolling back");
+  return status;
+}
+
 Result<std::vector<RecordSummary>> PostgresStore::Summaries() {
   return RetryingOnLostConnection([&]() -> Result<std::vector<RecordSummary>> {
-    GALLERY_RETURN_IF_ERROR(Ready());
     std::vector<RecordSummary> out;
-    // One snapshot for the three reads, so that a concurrent commit is seen whole or not.
-    GALLERY_RETURN_IF_ERROR(
-        Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "reading the journal"));
-    Status status = [&]() -> Status {
-      GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr records, Run(pg::kSummaryRecords, pg::Params(),
-                                                          PGRES_TUPLES_OK, "reading records"));
-      std::unordered_map<int64_t, size_t> index;
-      for (int row = 0; row < PQntuples(records.get()); ++row) {
-        RecordSummary summary;
-        summary.seq = static_cast<uint64_t>(pg::GetInt64(records.get(), row, 0));
-        summary.record_id = pg::GetBytes(records.get(), row, 1);
-        summary.source_agency = pg::GetBytes(records.get(), row, 2);
-        summary.record_type = pg::GetBytes(records.get(), row, 3);
-        summary.registered_gp_ods = pg::GetBytes(records.get(), row, 4);
-        summary.rule_set_hash = pg::GetBytes(records.get(), row, 5);
-        index[static_cast<int64_t>(summary.seq)] = out.size();
-        out.push_back(std::move(summary));
-      }
-      GALLERY_ASSIGN_OR_RETURN(
-          pg::ResultPtr deliveries,
-          Run(pg::kSummaryDeliveries, pg::Params(), PGRES_TUPLES_OK, "reading deliveries"));
-      for (int row = 0; row < PQntuples(deliveries.get()); ++row) {
-        auto it = index.find(pg::GetInt64(deliveries.get(), row, 0));
-        if (it == index.end()) continue;
-        out[it->second].disclosures.push_back(
-            {pg::GetBytes(deliveries.get(), row, 1),
-             SplitLines(pg::GetBytes(deliveries.get(), row, 2)),
-             SplitLines(pg::GetBytes(deliveries.get(), row, 3)),
-             pg::GetBool(deliveries.get(), row, 4)});
-      }
-      GALLERY_ASSIGN_OR_RETURN(
-          pg::ResultPtr withholdings,
-          Run(pg::kSummaryWithholdings, pg::Params(), PGRES_TUPLES_OK, "reading withholdings"));
-      for (int row = 0; row < PQntuples(withholdings.get()); ++row) {
-        auto it = index.find(pg::GetInt64(withholdings.get(), row, 0));
-        if (it == index.end()) continue;
-        out[it->second].withholdings.push_back(
-            {pg::GetBytes(withholdings.get(), row, 1), pg::GetBytes(withholdings.get(), row, 2)});
-      }
-      return OkStatus();
-    }();
-    if (status.ok()) status = Exec("COMMIT", "reading the journal");
-    if (!status.ok()) {
-      if (PQstatus(conn_) == CONNECTION_OK) (void)Exec("ROLLBACK", "rolling back");
-      return status;
+    GALLERY_RETURN_IF_ERROR(ReadSummaries(INT64_MIN, out, nullptr));
+    return out;
+  });
+}
+
+Result<std::vector<ReceivedRecord>> PostgresStore::ReceivedSince(int64_t since_us) {
+  return RetryingOnLostConnection([&]() -> Result<std::vector<ReceivedRecord>> {
+    std::vector<RecordSummary> summaries;
+    std::vector<std::pair<int64_t, std::string>> received;
+    GALLERY_RETURN_IF_ERROR(ReadSummaries(since_us, summaries, &received));
+    std::vector<ReceivedRecord> out;
+    out.reserve(summaries.size());
+    for (size_t i = 0; i < summaries.size(); ++i) {
+      out.push_back({std::move(summaries[i]), received[i].first, std::move(received[i].second)});
+    }
+    return out;
+  });
+}
+
+Result<std::vector<std::string>> PostgresStore::RegistryFacts() {
+  return RetryingOnLostConnection([&]() -> Result<std::vector<std::string>> {
+    GALLERY_RETURN_IF_ERROR(Ready());
+    GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr rows, Run(pg::kRegistryFacts, pg::Params(),
+                                                     PGRES_TUPLES_OK, "reading registry facts"));
+    std::vector<std::string> out;
+    out.reserve(static_cast<size_t>(PQntuples(rows.get())));
+    for (int row = 0; row < PQntuples(rows.get()); ++row) {
+      out.push_back(pg::GetBytes(rows.get(), row, 0));
     }
     return out;
   });

@@ -69,6 +69,11 @@ CREATE TABLE IF NOT EXISTS {S}.dead_letters(
   at_us bigint NOT NULL,
   retried_at_us bigint,
   dropped_at_us bigint);
+CREATE TABLE IF NOT EXISTS {S}.registry_facts(
+  seq bigint NOT NULL,
+  idx bigint NOT NULL,
+  fact bytea NOT NULL,
+  PRIMARY KEY(seq, idx));
 INSERT INTO {S}.meta(key, value) VALUES('format', '{F}') ON CONFLICT (key) DO NOTHING;
 )sql";
 
@@ -83,7 +88,8 @@ constexpr std::string_view kStatements[] = {
     // recipient order, serialize hub instances per recipient). m: the delivery ids, in
     // journal order per recipient. a: each record's distinct redactions, in payload_idx
     // order, stored in its row. A record id twice in the batch is journaled once, at its
-    // first position. Then the queue, withholdings and deliveries.
+    // first position. Then the queue, withholdings, deliveries and registry facts (idx:
+    // the fact's position in the batch, which orders a record's facts).
     "WITH a AS (SELECT x.rec, array_agg(x.bytes ORDER BY x.idx) AS redacted"
     "  FROM unnest($13::int4[], $14::int4[], $15::bytea[]) AS x(rec, idx, bytes)"
     "  GROUP BY x.rec),"
@@ -113,7 +119,10 @@ constexpr std::string_view kStatements[] = {
     "  FROM unnest($16::int4[], $17::text[], $18::text[]) AS x(rec, agency, reason)"
     "  JOIN n ON n.ord = x.rec),"
     " l AS (INSERT INTO {S}.deliveries(recipient, delivery_id, seq, payload_idx, rule_ids,"
-    "  withheld) SELECT recipient, delivery_id, seq, pidx, rules, withheld FROM m)"
+    "  withheld) SELECT recipient, delivery_id, seq, pidx, rules, withheld FROM m),"
+    " f AS (INSERT INTO {S}.registry_facts(seq, idx, fact) SELECT n.seq, x.ord, x.fact"
+    "  FROM unnest($19::int4[], $20::bytea[]) WITH ORDINALITY AS x(rec, fact, ord)"
+    "  JOIN n ON n.ord = x.rec)"
     " SELECT record_id FROM r",
     // kAckDeliveries: per recipient, so that both steps are index scans whatever the
     // statistics say (a join with the unnested acks may be planned as a scan of the table).
@@ -133,14 +142,19 @@ constexpr std::string_view kStatements[] = {
     // kPendingCounts
     "SELECT recipient, count(*) FROM {S}.queue GROUP BY recipient"
     " ORDER BY recipient COLLATE \"C\"",
-    // kSummaryRecords
-    "SELECT seq, record_id, source_agency, record_type, registered_gp_ods, rule_set_hash"
-    " FROM {S}.records ORDER BY seq",
-    // kSummaryDeliveries
-    "SELECT seq, recipient, rule_ids, withheld, acked_at_us IS NOT NULL FROM {S}.deliveries"
-    " ORDER BY seq, recipient COLLATE \"C\", delivery_id",
-    // kSummaryWithholdings
-    "SELECT seq, agency, reason FROM {S}.withholdings ORDER BY seq, agency COLLATE \"C\"",
+    // kSummaryRecords: those received at or after $1; their payloads as received when $2.
+    "SELECT seq, record_id, source_agency, record_type, registered_gp_ods, rule_set_hash,"
+    " received_at_us, CASE WHEN $2::int4 <> 0 THEN payload END"
+    " FROM {S}.records WHERE received_at_us >= $1::int8 ORDER BY seq",
+    // kSummaryDeliveries: of the records received at or after $1.
+    "SELECT d.seq, d.recipient, d.rule_ids, d.withheld, d.acked_at_us IS NOT NULL"
+    " FROM {S}.deliveries d JOIN {S}.records r ON r.seq = d.seq"
+    " WHERE r.received_at_us >= $1::int8"
+    " ORDER BY d.seq, d.recipient COLLATE \"C\", d.delivery_id",
+    // kSummaryWithholdings: of the records received at or after $1.
+    "SELECT w.seq, w.agency, w.reason FROM {S}.withholdings w"
+    " JOIN {S}.records r ON r.seq = w.seq WHERE r.received_at_us >= $1::int8"
+    " ORDER BY w.seq, w.agency COLLATE \"C\"",
     // kDeadLetter: the DELETE locks the queue entry, so two instances cannot both take it.
     "WITH q AS (DELETE FROM {S}.queue WHERE recipient = $1::text AND delivery_id = $2::int8"
     "  RETURNING delivery_id),"
@@ -186,8 +200,10 @@ constexpr std::string_view kStatements[] = {
     "    OR l.retried_at_us IS NOT NULL))"
     "  RETURNING r.seq)"
     " SELECT count(*) FROM p",
+    // kRegistryFacts
+    "SELECT fact FROM {S}.registry_facts ORDER BY seq, idx",
 };
-static_assert(std::size(kStatements) == 14);
+static_assert(std::size(kStatements) == 15);
 
 std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {

@@ -25,6 +25,7 @@ enum Stmt : int {
   kRetryDeadLetter,
   kDropDeadLetter,
   kPurge,
+  kRegistryFacts,
   kStmtCount
 };
 

@@ -253,6 +253,7 @@ Status PostgresStore::CommitPipelined(std::span<const NewRecord> records,
       d_rules(pg::kTextOid), d_withheld(pg::kByteaOid);
   ArrayParam p_records(pg::kInt4Oid), p_idxs(pg::kInt4Oid), p_bytes(pg::kByteaOid);
   ArrayParam w_records(pg::kInt4Oid), w_agencies(pg::kTextOid), w_reasons(pg::kTextOid);
+  ArrayParam f_records(pg::kInt4Oid), f_facts(pg::kByteaOid);
   if (!records.empty()) {
     for (size_t i = 0; i < records.size(); ++i) {
       const NewRecord& record = records[i];
@@ -286,6 +287,10 @@ Status PostgresStore::CommitPipelined(std::span<const NewRecord> records,
         w_agencies.AddBytes(withholding.agency);
         w_reasons.AddBytes(withholding.reason);
       }
+      for (const std::string& fact : record.registry_facts) {
+        f_records.AddInt32(ord);
+        f_facts.AddBytes(fact);
+      }
     }
     for (const ArrayParam* array : {&ids, &sources, &types, &gps, &received, &payloads}) {
       journal.Array(*array);
@@ -293,7 +298,7 @@ Status PostgresStore::CommitPipelined(std::span<const NewRecord> records,
     journal.Bytes(rule_set_hash);
     for (const ArrayParam* array : {&d_records, &d_recipients, &d_payloads, &d_rules, &d_withheld,
                                     &p_records, &p_idxs, &p_bytes, &w_records, &w_agencies,
-                                    &w_reasons}) {
+                                    &w_reasons, &f_records, &f_facts}) {
       journal.Array(*array);
     }
     calls.push_back({pg::kJournalBatch, &journal, PGRES_TUPLES_OK, "journaling records"});

@@ -41,6 +41,8 @@ class PostgresStore final : public Store {
                                                size_t limit) override;
   Result<std::vector<std::pair<std::string, uint64_t>>> PendingCounts() override;
   Result<std::vector<RecordSummary>> Summaries() override;
+  Result<std::vector<ReceivedRecord>> ReceivedSince(int64_t since_us) override;
+  Result<std::vector<std::string>> RegistryFacts() override;
   Status DeadLetterDelivery(const std::string& recipient, uint64_t delivery_id, uint32_t attempts,
                             const std::string& reason, int64_t at_us) override;
   Result<std::vector<DeadLetter>> DeadLetters() override;
@@ -83,6 +85,10 @@ class PostgresStore final : public Store {
   // lost. Only for calls whose repetition is harmless.
   template <typename F>
   auto RetryingOnLostConnection(F call) -> decltype(call());
+  // The summaries of the records received at or after `since_us`, in journal order, read in
+  // one snapshot; with `received`, each one's time of receipt and payload too.
+  Status ReadSummaries(int64_t since_us, std::vector<RecordSummary>& out,
+                       std::vector<std::pair<int64_t, std::string>>* received);
   // Commit's work: BEGIN and the records; the delivery counters; the rest and COMMIT. Three
   // round trips, whatever the batch holds.
   Status CommitPipelined(std::span<const NewRecord> records, std::span<const AckedDelivery> acks,

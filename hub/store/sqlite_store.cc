@@ -1,7 +1,6 @@
 #include "hub/store/sqlite_store.h"
 
 #include <chrono>
-#include <map>
 #include <sstream>
 #include <unordered_map>
 
@@ -57,6 +56,11 @@ CREATE TABLE IF NOT EXISTS withholdings(
   agency TEXT NOT NULL,
   reason TEXT NOT NULL,
   PRIMARY KEY(seq, agency)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS registry_facts(
+  seq INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  fact BLOB NOT NULL,
+  PRIMARY KEY(seq, idx)) WITHOUT ROWID;
 )sql";
 
 
@@ -102,6 +106,7 @@ SqliteStore::~SqliteStore() {
   insert_payload_ = Statement();
   insert_delivery_ = Statement();
   insert_withholding_ = Statement();
+  insert_fact_ = Statement();
   ack_delivery_ = Statement();
   pending_ = Statement();
   sqlite3_close(db_);
@@ -118,6 +123,7 @@ void SqliteStore::Prepare() {
       " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
   insert_withholding_ =
       Statement(db_, "INSERT INTO withholdings(seq, agency, reason) VALUES(?1, ?2, ?3)");
+  insert_fact_ = Statement(db_, "INSERT INTO registry_facts(seq, idx, fact) VALUES(?1, ?2, ?3)");
   ack_delivery_ = Statement(db_,
       "UPDATE deliveries SET acked_at_us = ?3 WHERE recipient = ?1 AND delivery_id = ?2"
       " AND acked_at_us IS NULL AND dead_letter_id IS NULL");
@@ -223,6 +229,14 @@ Status SqliteStore::CommitInTransaction(std::span<const NewRecord> records,
       rc = insert_withholding_.Step();
       if (rc != SQLITE_DONE) return SqliteError(db_, rc, "recording a withholding");
     }
+    for (size_t i = 0; i < record.registry_facts.size(); ++i) {
+      insert_fact_.Reset();
+      insert_fact_.Bind(1, seq);
+      insert_fact_.Bind(2, static_cast<int64_t>(i));
+      insert_fact_.BindBlob(3, record.registry_facts[i]);
+      rc = insert_fact_.Step();
+      if (rc != SQLITE_DONE) return SqliteError(db_, rc, "recording registry facts");
+    }
   }
   const int64_t now = NowMicros();
   for (const auto& ack : acks) {
@@ -237,6 +251,7 @@ Status SqliteStore::CommitInTransaction(std::span<const NewRecord> records,
   insert_payload_.Reset();
   insert_delivery_.Reset();
   insert_withholding_.Reset();
+  insert_fact_.Reset();
   ack_delivery_.Reset();
   return OkStatus();
 }
@@ -269,49 +284,6 @@ Result<std::vector<std::pair<std::string, uint64_t>>> SqliteStore::PendingCounts
     out.emplace_back(counts.ColumnText(0), static_cast<uint64_t>(counts.ColumnInt(1)));
   }
   if (rc != SQLITE_DONE) return SqliteError(db_, rc, "counting queues");
-  return out;
-}
-
-Result<std::vector<RecordSummary>> SqliteStore::Summaries() {
-  std::vector<RecordSummary> out;
-  std::map<uint64_t, size_t> index;
-  Statement records(db_,
-      "SELECT seq, record_id, source_agency, record_type, registered_gp_ods, rule_set_hash"
-      " FROM records ORDER BY seq");
-  int rc;
-  while ((rc = records.Step()) == SQLITE_ROW) {
-    RecordSummary summary;
-    summary.seq = static_cast<uint64_t>(records.ColumnInt(0));
-    summary.record_id = records.ColumnText(1);
-    summary.source_agency = records.ColumnText(2);
-    summary.record_type = records.ColumnText(3);
-    summary.registered_gp_ods = records.ColumnText(4);
-    summary.rule_set_hash = records.ColumnText(5);
-    index[summary.seq] = out.size();
-    out.push_back(std::move(summary));
-  }
-  if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading records");
-
-  Statement deliveries(db_,
-      "SELECT seq, recipient, rule_ids, withheld, acked_at_us IS NOT NULL FROM deliveries"
-      " ORDER BY seq, recipient");
-  while ((rc = deliveries.Step()) == SQLITE_ROW) {
-    auto it = index.find(static_cast<uint64_t>(deliveries.ColumnInt(0)));
-    if (it == index.end()) continue;
-    out[it->second].disclosures.push_back({deliveries.ColumnText(1),
-                                           SplitLines(deliveries.ColumnText(2)),
-                                           SplitLines(deliveries.ColumnText(3)),
-                                           deliveries.ColumnInt(4) != 0});
-  }
-  if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading deliveries");
-
-  Statement withholdings(db_, "SELECT seq, agency, reason FROM withholdings ORDER BY seq, agency");
-  while ((rc = withholdings.Step()) == SQLITE_ROW) {
-    auto it = index.find(static_cast<uint64_t>(withholdings.ColumnInt(0)));
-    if (it == index.end()) continue;
-    out[it->second].withholdings.push_back({withholdings.ColumnText(1), withholdings.ColumnText(2)});
-  }
-  if (rc != SQLITE_DONE) return SqliteError(db_, rc, "reading withholdings");
   return out;
 }
 

@@ -29,6 +29,8 @@ class SqliteStore final : public Store {
                                                size_t limit) override;
   Result<std::vector<std::pair<std::string, uint64_t>>> PendingCounts() override;
   Result<std::vector<RecordSummary>> Summaries() override;
+  Result<std::vector<ReceivedRecord>> ReceivedSince(int64_t since_us) override;
+  Result<std::vector<std::string>> RegistryFacts() override;
   Status DeadLetterDelivery(const std::string& recipient, uint64_t delivery_id, uint32_t attempts,
                             const std::string& reason, int64_t at_us) override;
   Result<std::vector<DeadLetter>> DeadLetters() override;
@@ -43,6 +45,10 @@ class SqliteStore final : public Store {
   // Runs `work` in one durable transaction; rolls back if it fails.
   Status InTransaction(const std::function<Status()>& work, std::string_view what);
   Status LoadDeliveryCounters();
+  // The summaries of the records received at or after `since_us`, in journal order; with
+  // `received`, each one's time of receipt and payload too (sqlite_reports.cc).
+  Status ReadSummaries(int64_t since_us, std::vector<RecordSummary>& out,
+                       std::vector<std::pair<int64_t, std::string>>* received);
   Status CommitInTransaction(std::span<const NewRecord> records,
                              std::span<const AckedDelivery> acks, const std::string& rule_set_hash,
                              std::unordered_map<std::string, uint64_t>& counters);
@@ -53,6 +59,7 @@ class SqliteStore final : public Store {
   Statement insert_payload_;
   Statement insert_delivery_;
   Statement insert_withholding_;
+  Statement insert_fact_;
   Statement ack_delivery_;
   Statement pending_;
   // Highest delivery id given to each recipient. Ids count per recipient, so a recipient

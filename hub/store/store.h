@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hub/common/result.h"
@@ -19,6 +20,9 @@ struct NewDelivery {
   std::vector<std::string> rule_ids;  // rules that permitted it
   std::vector<std::string> withheld;  // field paths removed for this recipient
   std::string payload;                // serialized, redacted gallery.v1.Record
+  // Those of rule_ids that override consent, each with the consent state it overrode
+  // ("objected", "none" ...), for counting and alerting; not journaled apart from rule_ids.
+  std::vector<std::pair<std::string, std::string_view>> consent_overrides = {};
 };
 
 // One withholding to journal with its record.
@@ -38,6 +42,7 @@ struct NewRecord {
   std::string payload;  // serialized gallery.v1.Record as received (plus received_at)
   std::vector<NewDelivery> deliveries;
   std::vector<NewWithholding> withholdings;
+  std::vector<std::string> registry_facts;  // opaque, hub/registry's encoding, in order
 };
 
 // A journaled delivery not yet acked.
@@ -70,6 +75,13 @@ struct RecordSummary {
   };
   std::vector<Disclosed> disclosures;
   std::vector<NewWithholding> withholdings;
+};
+
+// A journaled record as it arrived, for replaying it through other rules.
+struct ReceivedRecord {
+  RecordSummary summary;
+  int64_t received_at_us = 0;
+  std::string payload;  // serialized gallery.v1.Record as received; empty once purged
 };
 
 // A delivery the hub gave up on: its recipient refused it, or never acked it, too often.
@@ -111,6 +123,14 @@ class Store {
 
   // Every journaled record with its decisions, in journal order.
   virtual Result<std::vector<RecordSummary>> Summaries() = 0;
+
+  // Every record received at or after `since_us`, in journal order, with its payload
+  // as received (empty when retention purged it).
+  virtual Result<std::vector<ReceivedRecord>> ReceivedSince(int64_t since_us) = 0;
+
+  // Every registry fact ever journaled (NewRecord::registry_facts), in journal order.
+  // Retention never removes them.
+  virtual Result<std::vector<std::string>> RegistryFacts() = 0;
 
   // Durably takes the unacked delivery out of `recipient`'s queue and into the dead
   // letters, with `attempts` and `reason`. kNotFound when no such unacked delivery.

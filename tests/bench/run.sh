@@ -10,8 +10,10 @@
 #      whatever happens (POSTGRESQL=0 skips it);
 #   5. restart_bench (journal) once with RESTART_DELIVERIES queued deliveries (default 1000000;
 #      0 skips it);
-# and prints one table: the median of each figure per column, and the restart figures; then
-# each round's values, and the targets, met or not.
+#   6. decision_bench ROUNDS times: the router's decision with 10,000 rules against 10, with
+#      DECISIONS timed decisions per rule set (default 200000; 0 skips it);
+# and prints one table: the median of each figure per column, the restart figures and the
+# decision figures; then each round's values, and the targets, met or not.
 # Arguments go to every e2e_bench round (run.sh sets --backend and --dsn itself, and --rate
 # for step 2). Everything talks to 127.0.0.1 only. The measuring is bounded by BUDGET
 # seconds (default 540; each round is also bounded on its own): a step that no longer fits
@@ -30,18 +32,19 @@ high_rate=${HIGH_RATE:-10000}
 postgresql=${POSTGRESQL:-1}
 sqlite=${SQLITE:-1}
 restart_deliveries=${RESTART_DELIVERIES:-1000000}
+decisions=${DECISIONS:-200000}
 budget=${BUDGET:-540}
 for knob in "ROUNDS=$rounds" "HIGH_RATE=$high_rate" "POSTGRESQL=$postgresql" "SQLITE=$sqlite" \
-            "RESTART_DELIVERIES=$restart_deliveries" "BUDGET=$budget"; do
+            "RESTART_DELIVERIES=$restart_deliveries" "DECISIONS=$decisions" "BUDGET=$budget"; do
   case "${knob#*=}" in
     '' | *[!0-9]*) echo "run.sh: ${knob%%=*} must be a whole number" >&2; exit 2 ;;
   esac
 done
 [ "$rounds" -ge 1 ] || { echo "run.sh: ROUNDS must be at least 1" >&2; exit 2; }
 
-echo "== build $build (e2e_bench, restart_bench, hubd)"
+echo "== build $build (e2e_bench, restart_bench, decision_bench, hubd)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target e2e_bench restart_bench hubd
+cmake --build "$build" --target e2e_bench restart_bench decision_bench hubd
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/gallery-bench-run.XXXXXX")
 results="$work/results"  # "COLUMN NAME VALUE" per figure of each successful round
@@ -148,6 +151,27 @@ if [ "$restart_deliveries" -gt 0 ]; then
   fi
 fi
 
+# The router alone: no hubd, no store. Each round loads both rule sets afresh.
+if [ "$decisions" -gt 0 ]; then
+  for round in $(seq 1 "$rounds"); do
+    cap=$(remaining)
+    [ "$cap" -le 90 ] || cap=90
+    if [ "$cap" -lt 30 ]; then
+      failures+=("decision_bench round $round: skipped, BUDGET of $budget s spent")
+      continue
+    fi
+    echo "== decision: round $round of $rounds, $decisions decisions per rule set"
+    if timeout "$cap" "$build/bin/decision_bench" --decisions "$decisions" \
+         --timeout $((cap - 15)) >"$work/round" 2>&1; then
+      grep -v '^result ' "$work/round"
+      awk '$1 == "result" { print "router", $2, $3 }' "$work/round" >>"$results"
+    else
+      cat "$work/round"
+      failures+=("decision_bench round $round failed")
+    fi
+  done
+fi
+
 echo
 echo "== results: median of $rounds round(s) per column, restart_bench once; $(nproc) cores," \
   "$((SECONDS - started)) s"
@@ -197,10 +221,19 @@ sort -k1,1 -k2,2 -k3,3g "$results" | awk -v rounds="$rounds" \
     row("  hubd start -> first delivery, s", "restart_first_delivery_s", "%.3f")
     row("  one recipient drains, deliveries/s", "restart_drain_per_s", "%.0f")
     row("  hubd peak resident memory, MiB", "restart_peak_rss_mib", "%.0f")
+    print "decision_bench, median over the rounds (router column):"
+    ncols = split("router", cols, " ")
+    row("  10 rules: decision median, us", "decision_median_us_few", "%.2f")
+    row("  10 rules: decision p99, us", "decision_p99_us_few", "%.2f")
+    row("  10,000 rules: decision median, us", "decision_median_us_many", "%.2f")
+    row("  10,000 rules: decision p99, us", "decision_p99_us_many", "%.2f")
+    row("  median ratio 10,000 / 10 rules", "decision_median_ratio", "%.2f")
+    ncols = split("journal journal-high sqlite postgresql", cols, " ")
 
     print ""
     print "== each round (sorted)"
     for (key in n) keys[++nkeys] = key
+    ncols = split("journal journal-high sqlite postgresql router", cols, " ")
     for (c = 1; c <= ncols; c++) {
       for (i = 1; i <= nkeys; i++) {
         split(keys[i], part, SUBSEP)
@@ -239,6 +272,10 @@ sort -k1,1 -k2,2 -k3,3g "$results" | awk -v rounds="$rounds" \
            "restart: hubd peak RSS <= 300 MB (286 MiB)", "%.0f MiB")
     target("postgresql", "e2e_records_per_s", ">=", 15000, 0,
            "postgresql: >= 15000 records/s end to end", "%.0f records/s")
+    target("router", "decision_median_us_many", "<=", 5, 0,
+           "router: decision median <= 5 us with 10,000 rules", "%.2f us")
+    target("router", "decision_median_ratio", "<=", 2, 0,
+           "router: median <= 2x the 10-rule median", "%.2f x")
   }
   # Prints whether the median of NAME in COLUMN is OP LIMIT (and >= 0 when NONNEG).
   function target(column, name, op, limit, nonneg, label, format,   m, ok, verdict) {

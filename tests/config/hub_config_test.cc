@@ -403,7 +403,7 @@ TEST(HubConfigDemoTest, TheDemoRegionConfigLoads) {
   const std::string path = std::string(GALLERY_SOURCE_DIR) + "/deploy/demo/hub.yaml";
   auto config = LoadHubConfig(path);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
-  EXPECT_EQ(config->agencies.size(), 6u);
+  EXPECT_EQ(config->agencies.size(), 12u);
   ASSERT_NE(config->FindAgency("gp-hillview"), nullptr);
   EXPECT_EQ(config->FindAgency("gp-hillview")->ods_code, "A81002");
 }

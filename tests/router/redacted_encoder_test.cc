@@ -61,15 +61,15 @@ v1::Record RichRecord() {
 }
 
 std::string ByMessage(const v1::Record& record, const std::vector<RecordItem>& items,
-                      const std::vector<bool>& allowed) {
+                      const std::vector<bool>& allowed, const SectionHeadings& headings = {}) {
   std::vector<std::string> withheld;
-  return Redact(record, items, allowed, withheld).SerializeAsString();
+  return Redact(record, items, allowed, headings, withheld).SerializeAsString();
 }
 
 std::string ByEncoder(const v1::Record& record, const std::vector<RecordItem>& items,
-                      const std::vector<bool>& allowed) {
+                      const std::vector<bool>& allowed, const SectionHeadings& headings = {}) {
   std::string out = "prefix";  // appended, not overwritten
-  AppendRedacted(record, items, allowed, out);
+  AppendRedacted(record, items, allowed, headings, out);
   EXPECT_EQ(out.substr(0, 6), "prefix");
   return out.substr(6);
 }
@@ -147,7 +147,7 @@ TEST(RoutePlanTest, RecipientsAllowedTheSameItemsShareOneView) {
     EXPECT_EQ(disclosure.rule_ids, plan.grants[g].rule_ids);
     EXPECT_EQ(disclosure.withheld, view.withheld);
     std::string bytes;
-    AppendRedacted(record, plan.items, view.allowed, bytes);
+    AppendRedacted(record, plan.items, view.allowed, view.headings, bytes);
     EXPECT_EQ(bytes, disclosure.redacted.SerializeAsString());
   }
 }

@@ -129,7 +129,7 @@ TEST(RedactionTest, RedactCopiesExactlyTheAllowedItems) {
   allowed[3] = true;  // @subject/address
   allowed[9] = true;  // Home environment/Heating
   std::vector<std::string> withheld;
-  const v1::Record out = Redact(record, items, allowed, withheld);
+  const v1::Record out = Redact(record, items, allowed, {}, withheld);
   EXPECT_THAT(PathsOf(out), ElementsAre("@subject/address", "Home environment/Heating"));
   // Home environment travels in part, so its withheld field is listed by name.
   EXPECT_THAT(withheld, ElementsAre("@subject/given_name", "@subject/family_name",

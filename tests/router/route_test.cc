@@ -26,6 +26,11 @@ std::shared_ptr<const RuleSet> Load(const std::string& rules,
   return set.ok() ? *set : nullptr;
 }
 
+// Lists a withholding for every agency but the source, as explaining a rule set does.
+Decision RouteAll(const RuleSet& set, const v1::Record& record) {
+  return set.Route(record, NoSubjectState(), PlanScope::kEveryAgency);
+}
+
 std::vector<std::string> Recipients(const Decision& decision) {
   std::vector<std::string> out;
   for (const Disclosure& d : decision.disclosures) out.push_back(d.recipient);
@@ -47,7 +52,7 @@ const Disclosure* Find(const Decision& decision, std::string_view recipient) {
 
 TEST(RouteTest, WithNoRulesNobodyReceivesAnythingAndEveryOtherAgencyIsTold) {
   auto set = Load("  []\n");
-  const Decision decision = set->Route(MakeRecord("hosp-general", "adt.discharge", "A81001"));
+  const Decision decision = RouteAll(*set, MakeRecord("hosp-general", "adt.discharge", "A81001"));
   EXPECT_THAT(decision.disclosures, IsEmpty());
   // Sorted by agency id; the source is not listed.
   EXPECT_THAT(Withheld(decision),
@@ -83,7 +88,7 @@ TEST(RouteTest, KindRecipientsAreEveryAgencyOfThatKindButNeverTheSource) {
     to: ["kind:housing", "kind:community-health"]
 )",
                   agencies);
-  const Decision decision = set->Route(MakeRecord("housing-north", "plan.repair"));
+  const Decision decision = RouteAll(*set, MakeRecord("housing-north", "plan.repair"));
   EXPECT_THAT(Recipients(decision), ElementsAre("dn-central", "housing-homesafe"));
   for (const Withholding& w : decision.withholdings) EXPECT_NE(w.agency, "housing-north");
   EXPECT_EQ(decision.withholdings.size(), 4u);
@@ -105,12 +110,12 @@ TEST(RouteTest, RegisteredGpIsThePracticeWithTheSubjectsOdsCode) {
   // Unknown or absent registration: no practice at all, rather than every practice.
   EXPECT_THAT(Recipients(set->Route(MakeRecord("asc-county", "assessment.single", "B99999"))),
               IsEmpty());
-  const Decision none = set->Route(MakeRecord("asc-county", "assessment.single", ""));
+  const Decision none = RouteAll(*set, MakeRecord("asc-county", "assessment.single", ""));
   EXPECT_THAT(Recipients(none), IsEmpty());
   EXPECT_THAT(Withheld(none),
               ::testing::Contains("gp-riverside: no relationship: not the subject's registered "
                                   "GP practice (rule to-gp)"));
-  EXPECT_THAT(Withheld(set->Route(MakeRecord("asc-county", "assessment.single", "A81002"))),
+  EXPECT_THAT(Withheld(RouteAll(*set, MakeRecord("asc-county", "assessment.single", "A81002"))),
               ::testing::Contains("gp-riverside: no relationship: not the subject's registered "
                                   "GP practice (rule to-gp)"));
 }
@@ -241,10 +246,13 @@ TEST(RouteTest, DisclosuresAndWithholdingsCoverEveryOtherAgencyOnce) {
     types: adt.discharge
     to: [dn-central, asc-county, "kind:adult-social-care", relationship:registered-gp]
 )");
-  const Decision decision = set->Route(MakeRecord("hosp-general", "adt.discharge", "A81002"));
+  const Decision decision = RouteAll(*set, MakeRecord("hosp-general", "adt.discharge", "A81002"));
   EXPECT_THAT(Recipients(decision), ElementsAre("asc-county", "dn-central", "gp-hillview"));
   EXPECT_THAT(decision.disclosures[0].rule_ids, ElementsAre("a"));
   EXPECT_EQ(decision.withholdings.size(), 2u);
+  // In the hub's scope nobody else was considered: the other practice and housing go unlisted.
+  EXPECT_THAT(Withheld(set->Route(MakeRecord("hosp-general", "adt.discharge", "A81002"))),
+              IsEmpty());
 }
 
 }  // namespace

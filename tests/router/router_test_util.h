@@ -1,13 +1,17 @@
-// Shared fixtures for router tests: the demo region's agencies and a record builder.
+// Shared fixtures for router tests: the demo region's agencies, a record builder and a
+// subject state the test sets.
 #pragma once
 
 #include <initializer_list>
+#include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "gallery/v1/record.pb.h"
 #include "hub/common/agency.h"
+#include "hub/router/subject_state.h"
 
 namespace gallery::router::test_util {
 
@@ -66,5 +70,41 @@ inline std::vector<std::string> PathsOf(const v1::Record& record) {
   }
   return paths;
 }
+
+// The same directives and relationships for every subject, as the test sets them.
+class FakeSubjectState final : public SubjectState {
+ public:
+  // A directive whose scope is a protocol or a purpose; "" for every protocol and purpose.
+  void SetConsent(const std::string& scope, ConsentStatus status, const std::string& record_id) {
+    directives_[scope] = {status, record_id};
+  }
+  void Relate(const std::string& agency, const std::string& relationship) {
+    relationships_.emplace_back(agency, relationship);
+  }
+
+  // The protocol's directive, else the purpose's, else the one for everything.
+  ConsentView Consent(const v1::Subject&, std::string_view protocol,
+                      std::string_view purpose) const override {
+    asked_.emplace_back(std::string(protocol) + "/" + std::string(purpose));
+    for (std::string_view scope : {protocol, purpose, std::string_view()}) {
+      auto it = directives_.find(std::string(scope));
+      if (it != directives_.end()) return {it->second.first, it->second.second};
+    }
+    return {};
+  }
+  void ForEachRelationship(
+      const v1::Subject&,
+      const std::function<void(std::string_view, std::string_view)>& visit) const override {
+    for (const auto& [agency, relationship] : relationships_) visit(agency, relationship);
+  }
+
+  // Every Consent() question as "protocol/purpose", in order.
+  const std::vector<std::string>& asked() const { return asked_; }
+
+ private:
+  std::map<std::string, std::pair<ConsentStatus, std::string>> directives_;
+  std::vector<std::pair<std::string, std::string>> relationships_;
+  mutable std::vector<std::string> asked_;
+};
 
 }  // namespace gallery::router::test_util

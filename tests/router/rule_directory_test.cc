@@ -98,9 +98,25 @@ TEST_F(RuleDirectoryTest, AFolderWithoutRuleFilesIsAnEmptySetThatSharesNothing) 
   auto set = Load(dir_ / "rules");
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   EXPECT_TRUE((*set)->rules().empty());
-  const Decision decision = (*set)->Route(test_util::MakeRecord("asc-county", "assessment.single"));
+  const v1::Record record = test_util::MakeRecord("asc-county", "assessment.single");
+  const Decision decision = (*set)->Route(record, NoSubjectState(), PlanScope::kEveryAgency);
   EXPECT_TRUE(decision.disclosures.empty());
   EXPECT_EQ(decision.withholdings.size(), 5u);
+  // Nobody was considered, so the hub records no withholding at all.
+  EXPECT_TRUE((*set)->Route(record).withholdings.empty());
+}
+
+TEST_F(RuleDirectoryTest, TheRecordTypeCatalogueIsNotReadAsAProtocol) {
+  Write("a.yaml", Protocol("first", "a-rule"));
+  Write("catalogue.yaml", "types:\n  - assessment.single\n");
+  auto set = Load(dir_ / "rules");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  ASSERT_EQ((*set)->protocols().size(), 1u);
+  EXPECT_EQ((*set)->protocols()[0].name, "first");
+  // Nor does it count in the rule set's identity.
+  auto alone = RuleSet::LoadString(Protocol("first", "a-rule"), "a.yaml", DemoAgencies());
+  ASSERT_TRUE(alone.ok());
+  EXPECT_EQ((*set)->content_hash(), (*alone)->content_hash());
 }
 
 TEST_F(RuleDirectoryTest, ContentHashCoversNamesAndBytesButNotTheFolder) {

@@ -96,9 +96,11 @@ TEST(RuleLoaderTest, SyntaxErrorsHavePositions) {
 TEST(RuleLoaderTest, UnknownKeysAreRejectedWithTheExpectedOnes) {
   EXPECT_EQ(ErrorOf(With("    labels:", "    label:")),
             "t.yaml:12:5: unknown key 'label' (expected: id, description, from, types, to, "
-            "include, exclude, labels)");
+            "include, exclude, labels, purpose, legal_basis, consent, justification)");
   EXPECT_EQ(ErrorOf(With("version: 2", "version: 2\nowner: ig-team")),
-            "t.yaml:3:1: unknown key 'owner' (expected: protocol, version, description, rules)");
+            "t.yaml:3:1: unknown key 'owner' (expected: protocol, version, description, owners, "
+            "approved, review_by, purpose, legal_basis, consent, justification, headings, "
+            "rules)");
   EXPECT_EQ(ErrorOf(With("    to: asc-county\n", "    to: asc-county\n    to: dn-central\n")),
             "t.yaml:17:5: duplicate key 'to' (first on line 16)");
 }
@@ -147,9 +149,10 @@ TEST(RuleLoaderTest, UnknownAgenciesKindsAndRelationshipsAreRejected) {
             "t.yaml:9:52: unknown agency kind 'housing-association' (expected one of: "
             "gp-practice, hospital, community-health, mental-health, adult-social-care, "
             "childrens-social-care, housing, police, education, voluntary)");
-  EXPECT_EQ(ErrorOf(With("relationship:registered-gp", "relationship:allocated-worker")),
-            "t.yaml:9:10: unsupported relationship 'allocated-worker' (rule language v1 "
-            "supports: relationship:registered-gp)");
+  EXPECT_EQ(ErrorOf(With("relationship:registered-gp", "relationship:next-of-kin")),
+            "t.yaml:9:10: unknown relationship 'next-of-kin' (expected one of: "
+            "relationship:registered-gp, relationship:allocated-worker, "
+            "relationship:any-agency-with-relationship)");
   EXPECT_EQ(ErrorOf(With("from: hosp-general", "from: relationship:registered-gp")),
             "t.yaml:14:11: 'relationship:registered-gp': relationships can only be used in "
             "'to'");
@@ -181,7 +184,9 @@ TEST(RuleLoaderTest, EmptyOrMalformedListsAreRejected) {
   EXPECT_EQ(ErrorOf(With("to: asc-county", "to: [[asc-county]]")),
             "t.yaml:16:10: each item of 'to' must be a single value");
   EXPECT_EQ(ErrorOf(With("rules:", "rules: 3\nx:")),
-            "t.yaml:5:1: unknown key 'x' (expected: protocol, version, description, rules)\n"
+            "t.yaml:5:1: unknown key 'x' (expected: protocol, version, description, owners, "
+            "approved, review_by, purpose, legal_basis, consent, justification, headings, "
+            "rules)\n"
             "t.yaml:4:8: 'rules' must be a list of rules");
 }
 

@@ -141,5 +141,32 @@ TEST_F(JournalTest, APurgeMarkedBeforeACrashIsFinishedAfterReopening) {
   EXPECT_TRUE(AnySegmentHolds(Segments(), "redacted r2ppp"));
 }
 
+TEST_F(JournalTest, RetentionRewritesKeepRegistryFactsWhereTheyCanBeRead) {
+  auto store = Open(kSmallSegments);
+  ASSERT_TRUE(store.ok());
+  for (int i = 0; i < 6; ++i) {
+    NewRecord record = JournalTest::Record("r" + std::to_string(i), {"dn"}, 400);
+    record.registry_facts = {"fact " + std::to_string(i)};
+    std::vector<NewRecord> batch = {std::move(record)};
+    ASSERT_OK((*store)->Commit(batch, {}, "hash"));
+  }
+  std::vector<AckedDelivery> acks;
+  for (uint64_t id = 1; id <= 6; ++id) acks.push_back({"dn", id});
+  ASSERT_OK((*store)->Commit({}, acks, "hash"));
+  auto purged = (*store)->PurgePayloads(NowMicros() + kHour);
+  ASSERT_TRUE(purged.ok()) << purged.status().ToString();
+  ASSERT_EQ(*purged, 6u);
+  ASSERT_THAT(log_.str(), HasSubstr("retention rewrote"));
+  // Read back from the rewritten segments, then after reopening.
+  for (int round = 0; round < 2; ++round) {
+    auto facts = (*store)->RegistryFacts();
+    ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+    EXPECT_THAT(*facts, ElementsAre("fact 0", "fact 1", "fact 2", "fact 3", "fact 4", "fact 5"));
+    store->reset();
+    store = Open(kSmallSegments);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+  }
+}
+
 }  // namespace
 }  // namespace gallery::store

@@ -137,6 +137,26 @@ TEST_F(PostgresStoreTest, SchemaOfAnotherFormatIsRefused) {
   EXPECT_THAT(store.status().message(), HasSubstr("gallery-store-99"));
 }
 
+TEST_F(PostgresStoreTest, SchemaFromBeforeRegistryFactsOpensAndKeepsThem) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store);
+    std::vector<NewRecord> batch = {Record("r1", {"dn-central"})};
+    ASSERT_TRUE(store->Commit(batch, {}, "hash").ok());
+  }
+  Sql(dsn_).Run("DROP TABLE " + schema_ + ".registry_facts");
+  auto store = Open();
+  ASSERT_TRUE(store);
+  NewRecord record = Record("r2", {});
+  record.registry_facts = {"fact"};
+  std::vector<NewRecord> batch = {record};
+  ASSERT_TRUE(store->Commit(batch, {}, "hash").ok());
+  auto facts = store->RegistryFacts();
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  EXPECT_THAT(*facts, ElementsAre("fact"));
+  EXPECT_THAT(PendingIds(*store, "dn-central"), ElementsAre(1u));
+}
+
 TEST_F(PostgresStoreTest, IdenticalRedactionsOfOneRecordAreStoredOnce) {
   auto store = Open();
   ASSERT_TRUE(store);

@@ -68,6 +68,30 @@ TEST_F(SqliteStoreTest, IdenticalRedactionsOfOneRecordAreStoredOnce) {
   sqlite3_close(db);
 }
 
+TEST_F(SqliteStoreTest, StoreFromBeforeRegistryFactsOpensAndKeepsThem) {
+  {
+    auto store = OpenStore();
+    std::vector<NewRecord> batch = {Record("r1", {"dn-central"})};
+    ASSERT_TRUE(store->Commit(batch, {}, "hash").ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_TRUE(Exec(db, "DROP TABLE registry_facts", "making an older store").ok());
+  sqlite3_close(db);
+
+  auto store = OpenStore();
+  auto facts = store->RegistryFacts();
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  EXPECT_TRUE(facts->empty());
+  NewRecord record = Record("r2", {});
+  record.registry_facts = {"fact"};
+  std::vector<NewRecord> batch = {record};
+  ASSERT_TRUE(store->Commit(batch, {}, "hash").ok());
+  facts = store->RegistryFacts();
+  ASSERT_TRUE(facts.ok());
+  EXPECT_THAT(*facts, ::testing::ElementsAre("fact"));
+}
+
 TEST(SqliteErrorTest, DiskTroubleIsRetryableAndCorruptionIsDataLoss) {
   EXPECT_EQ(SqliteError(nullptr, SQLITE_FULL, "write").code(), Code::kUnavailable);
   EXPECT_EQ(SqliteError(nullptr, SQLITE_READONLY, "write").code(), Code::kUnavailable);
