@@ -12,6 +12,17 @@ if(GALLERY_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# Every library is instrumented for coverage-guided fuzzing; only the fuzz binaries link
+# libFuzzer's main (tests/fuzz/CMakeLists.txt).
+if(GALLERY_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "GALLERY_FUZZ needs clang (-DCMAKE_CXX_COMPILER=clang++)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # gallery_cc_library(NAME n SRCS ... DEPS ...) defines target gallery_n, alias gallery::n.
 function(gallery_cc_library)
   cmake_parse_arguments(G "" "NAME" "SRCS;DEPS" ${ARGN})

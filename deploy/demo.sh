@@ -37,6 +37,15 @@ stop_all() {
 }
 trap stop_all EXIT
 
+agencies=$(sed -n 's/^  - id: //p' "$config")
+keys="$run/keys"
+echo "== making a CURVE key pair for the hub and each agency"
+mkdir -p "$keys/agencies"
+"$bin/hubctl" keys new demo-hub --dir "$keys" >/dev/null
+for agency in $agencies; do "$bin/hubctl" keys new "$agency" --dir "$keys/agencies" >/dev/null; done
+# An agency's --key and --hub-key.
+key_flags() { echo --key "$keys/agencies/$1.key" --hub-key "$keys/demo-hub.pub"; }
+
 echo "== starting hubd"
 "$bin/hubd" --config "$config" --endpoint-file "$run/endpoint" >"$run/logs/hubd.log" 2>&1 &
 pids+=($!)
@@ -45,18 +54,21 @@ for _ in $(seq 1 200); do [ -s "$run/endpoint" ] && break; sleep 0.05; done
 endpoint=$(cat "$run/endpoint")
 echo "hubd serving on $endpoint"
 
-agencies=$(sed -n 's/^  - id: //p' "$config")
 echo "== starting an inbox sink per agency"
 for agency in $agencies; do
+  # shellcheck disable=SC2046  # key_flags prints four words
   "$bin/adapter-sink" --hub "$endpoint" --agency "$agency" --inbox "$run/inbox/$agency" \
-    >"$run/logs/sink-$agency.log" 2>&1 &
+    $(key_flags "$agency") >"$run/logs/sink-$agency.log" 2>&1 &
   pids+=($!)
 done
 
 echo "== pushing each agency's native extract"
 for mapping in "$demo"/mappings/*.yaml; do
   name=$(basename "$mapping" .yaml)
-  "$bin/adapter-csv" --hub "$endpoint" --mapping "$mapping" "$demo/samples/$name.csv"
+  agency=$(sed -n 's/^agency: //p' "$mapping")
+  # shellcheck disable=SC2046  # key_flags prints four words
+  "$bin/adapter-csv" --hub "$endpoint" $(key_flags "$agency") --mapping "$mapping" \
+    "$demo/samples/$name.csv"
 done
 
 echo "== waiting until every delivery is acked"

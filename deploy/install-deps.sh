@@ -14,6 +14,7 @@ packages=(
   prometheus  # promtool: checks hubd's /metrics text and the alert rules in the tests
   systemd     # systemd-analyze: checks the service units in deploy/systemd
   libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev  # libFuzzer and the sanitizers for the fuzz step of tests/run.sh
   python3
 )
 

@@ -29,13 +29,16 @@ Status ParseListenerArgs(const std::vector<std::string>& args, std::string_view 
       continue;
     }
     const bool own = std::find(own_flags.begin(), own_flags.end(), name) != own_flags.end();
-    if (name != "--hub" && name != "--mapping" && name != "--listen" && !own) {
+    if (name != "--hub" && name != "--key" && name != "--hub-key" && name != "--mapping" &&
+        name != "--listen" && !own) {
       return InvalidArgument("unknown option '" + name + "'");
     }
     if (Status s = TakeFlagValue(args, i, flag); !s.ok()) return s;
     const std::string& value = *flag.value;
     if (name == "--hub") {
       out.hub = value;
+    } else if (TakeKeyFlag(name, value, out.keys)) {
+      continue;
     } else if (name == "--mapping") {
       out.mapping = value;
     } else if (name == "--listen") {
@@ -49,6 +52,7 @@ Status ParseListenerArgs(const std::vector<std::string>& args, std::string_view 
   }
   if (out.help) return OkStatus();
   if (out.mapping.empty()) return InvalidArgument("missing --mapping");
+  if (Status s = CheckKeyFlags(out.keys); !s.ok()) return s;
   if (check) {
     if (out.check.empty()) return InvalidArgument("--check needs at least one file");
     return OkStatus();

@@ -8,12 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/common/key_flags.h"
 #include "hub/common/result.h"
 
 namespace gallery::adapters {
 
 struct ListenerArgs {
   std::string hub;                 // --hub ENDPOINT (not needed with --check)
+  KeyFlags keys;                   // --key FILE, --hub-key FILE (both or neither)
   std::string mapping;             // --mapping MAPPING.yaml
   std::string listen_host;         // --listen HOST:PORT (not needed with --check)
   uint16_t listen_port = 0;        //   0: any free port, printed at start
@@ -28,8 +30,8 @@ using OwnFlagParser = std::function<Status(const std::string& name, const std::s
 
 // Parses `args` (without the program name) into `out`. Options take "--flag VALUE" or
 // "--flag=VALUE"; the words after --check up to the next option are files. Besides --hub,
-// --mapping, --listen, --check, --verbose and --help, accepts the valued `own_flags` and
-// hands them to `parse_own`. `listen_example` is the HOST:PORT shown when --listen is bad.
+// --key, --hub-key, --mapping, --listen, --check, --verbose and --help, accepts the valued
+// `own_flags` and hands them to `parse_own`. `listen_example` is the HOST:PORT shown when --listen is bad.
 // Returns kInvalidArgument naming the bad or missing option. Pure; never blocks.
 Status ParseListenerArgs(const std::vector<std::string>& args, std::string_view listen_example,
                          const std::vector<std::string_view>& own_flags,

@@ -26,13 +26,16 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitCannotListen = 3;
 
-// What the SDK client of `program` (e.g. "adapter-hl7v2") publishing for `agency` uses.
-inline sdk::ClientOptions HubClientOptions(const std::string& hub, const std::string& agency,
-                                           const std::string& program) {
+// What the SDK client of `program` (e.g. "adapter-hl7v2") publishing for `agency` uses,
+// with the keys of --key and --hub-key. The error of ApplyKeyFlags. Blocks on file I/O.
+inline Result<sdk::ClientOptions> HubClientOptions(const ListenerArgs& args,
+                                                   const std::string& agency,
+                                                   const std::string& program) {
   sdk::ClientOptions options;
-  options.endpoint = hub;
+  options.endpoint = args.hub;
   options.agency = agency;
   options.client_name = program;
+  if (Status s = ApplyKeyFlags(args.keys, options); !s.ok()) return s;
   return options;
 }
 

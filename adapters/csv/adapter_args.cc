@@ -13,6 +13,10 @@ publishes it to the hub, then waits for the hub to confirm each record.
 
 options:
   --hub ENDPOINT       hub endpoint, e.g. tcp://127.0.0.1:5555
+  --key FILE           this agency's CURVE secret key (hubctl keys new writes it)
+  --hub-key FILE       the hub's CURVE public key; without --key and --hub-key the
+                       adapter connects in plain ZeroMQ, which only a hub with
+                       security.allow_plaintext (local development) accepts
   --mapping FILE       the agency's CSV mapping (see adapters/csv/README.md)
   --agency ID          publish as this agency instead of the mapping's 'agency'
   --timeout-ms N       how long the whole run waits for confirms (default 30000)
@@ -63,13 +67,16 @@ Result<AdapterArgs> ParseAdapterArgs(const std::vector<std::string>& args) {
       continue;
     }
     if (name != "--hub" && name != "--mapping" && name != "--agency" && name != "--timeout-ms" &&
-        name != "--watch" && name != "--state" && name != "--rescan-ms") {
+        name != "--watch" && name != "--state" && name != "--rescan-ms" && name != "--key" &&
+        name != "--hub-key") {
       return InvalidArgument("unknown option '" + name + "'");
     }
     if (Status s = adapters::TakeFlagValue(args, i, flag); !s.ok()) return s;
     const std::string& value = *flag.value;
     if (name == "--hub") {
       out.hub = value;
+    } else if (adapters::TakeKeyFlag(name, value, out.keys)) {
+      continue;
     } else if (name == "--mapping") {
       out.mapping = value;
     } else if (name == "--agency") {
@@ -89,6 +96,7 @@ Result<AdapterArgs> ParseAdapterArgs(const std::vector<std::string>& args) {
   if (out.help) return out;
   if (out.mapping.empty()) return InvalidArgument("missing --mapping");
   if (out.hub.empty() && !out.check) return InvalidArgument("missing --hub (or use --check)");
+  if (Status s = adapters::CheckKeyFlags(out.keys); !s.ok()) return s;
   if (!out.watch_dir.empty()) {
     if (out.check) return InvalidArgument("--watch cannot be used with --check");
     if (!out.files.empty()) return InvalidArgument("--watch takes no FILE arguments");

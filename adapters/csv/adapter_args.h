@@ -6,12 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "adapters/common/key_flags.h"
 #include "hub/common/result.h"
 
 namespace gallery::csv {
 
 struct AdapterArgs {
   std::string hub;                           // --hub ENDPOINT (not needed with --check)
+  adapters::KeyFlags keys;                   // --key FILE, --hub-key FILE (both or neither)
   std::string mapping;                       // --mapping MAPPING.yaml
   std::string agency;                        // --agency ID; empty means the mapping's agency
   std::vector<std::string> files;            // FILE.csv..., at least one unless --watch

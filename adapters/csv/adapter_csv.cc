@@ -83,12 +83,8 @@ void CheckOnly(const std::vector<Input>& inputs, ImportTally& tally) {
 
 // Publishes every mapped row and waits for confirms until the run's deadline. Returns ok,
 // or why the hub stopped the run (kUnavailable: not confirmed in time).
-Status Publish(const AdapterArgs& args, const CsvMapping& mapping, const std::vector<Input>& inputs,
-               ImportTally& tally) {
-  sdk::ClientOptions options;
-  options.endpoint = args.hub;
-  options.agency = mapping.agency();
-  options.client_name = "adapter-csv";
+Status Publish(const AdapterArgs& args, const sdk::ClientOptions& options,
+               const std::vector<Input>& inputs, ImportTally& tally) {
   sdk::Publisher publisher(options);
   const Clock::time_point deadline = Clock::now() + args.timeout;
 
@@ -148,7 +144,15 @@ int Run(const AdapterArgs& args) {
       return kExitUsage;
     }
   }
-  if (!args.watch_dir.empty()) return RunWatch(args, *mapping);
+  sdk::ClientOptions client;
+  client.endpoint = args.hub;
+  client.agency = mapping->agency();
+  client.client_name = "adapter-csv";
+  if (Status s = adapters::ApplyKeyFlags(args.keys, client); !s.ok()) {
+    std::fprintf(stderr, "adapter-csv: %s\n", s.message().c_str());
+    return kExitUsage;
+  }
+  if (!args.watch_dir.empty()) return RunWatch(args, *mapping, client);
   ImportTally tally;
   std::vector<Input> inputs;
   if (!OpenInputs(*mapping, args.files, tally, inputs)) return kExitUsage;
@@ -157,7 +161,7 @@ int Run(const AdapterArgs& args) {
   if (args.check) {
     CheckOnly(inputs, tally);
   } else {
-    stopped = Publish(args, *mapping, inputs, tally);
+    stopped = Publish(args, client, inputs, tally);
   }
   for (const Input& input : inputs) {
     std::fputs(tally.Report(input.tally_file, args.check).c_str(), stdout);

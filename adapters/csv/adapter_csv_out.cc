@@ -12,6 +12,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "adapters/common/key_flags.h"
 #include "adapters/csv/out_file.h"
 #include "adapters/csv/out_mapping.h"
 #include "adapters/sdk/subscriber.h"
@@ -20,7 +21,8 @@ namespace gallery::csv {
 namespace {
 
 constexpr const char* kUsage =
-    R"(usage: adapter-csv-out --hub ENDPOINT --agency ID --out DIR --mapping FILE [--log-level LEVEL]
+    R"(usage: adapter-csv-out --hub ENDPOINT --agency ID --out DIR --mapping FILE
+                       [--key FILE --hub-key FILE] [--log-level LEVEL]
 
 Subscribes to the hub as agency ID and writes each delivery as a row of a CSV file in
 DIR: columns record_id, action (new, amend, retract), refers_to, then those the YAML
@@ -28,6 +30,10 @@ mapping names (see adapters/csv/README.md). A file is written as DIR/.FILE.part 
 renamed to DIR/FILE (FILE = PREFIX-YYYYMMDD-HH-NNN.csv) when its UTC hour ends, when it
 holds the mapping's rows_per_file rows, or on SIGTERM/SIGINT. Deliveries are acked only
 after their rows are synced to disk.
+
+--key FILE is the agency's CURVE secret key (hubctl keys new writes it), --hub-key FILE
+the hub's CURVE public key. Without them it connects in plain ZeroMQ, which only a hub
+with security.allow_plaintext (local development) accepts.
 
 exit status: 0 after SIGTERM or SIGINT; 1 when writing or the hub fails; 2 usage or
 mapping error.
@@ -50,6 +56,7 @@ struct Args {
   std::string out;
   std::string mapping;
   std::string log_level = "info";
+  adapters::KeyFlags keys;
 };
 
 // Returns -1 to go on, otherwise the exit code.
@@ -65,6 +72,8 @@ int ParseArgs(int argc, char** argv, Args& args) {
                           : arg == "--out"       ? &args.out
                           : arg == "--mapping"   ? &args.mapping
                           : arg == "--log-level" ? &args.log_level
+                          : arg == "--key"       ? &args.keys.key_file
+                          : arg == "--hub-key"   ? &args.keys.hub_key_file
                                                  : nullptr;
     if (target == nullptr || i + 1 >= argc) {
       std::fprintf(stderr, "adapter-csv-out: %s '%s'\n%s",
@@ -77,6 +86,14 @@ int ParseArgs(int argc, char** argv, Args& args) {
       args.mapping.empty()) {
     std::fprintf(stderr, "adapter-csv-out: --hub, --agency, --out and --mapping are required\n%s",
                  kUsage);
+    return 2;
+  }
+  if (Status s = adapters::CheckKeyFlags(args.keys); !s.ok()) {
+    std::fprintf(stderr, "adapter-csv-out: %s\n%s", s.message().c_str(), kUsage);
+    return 2;
+  }
+  if (Status s = adapters::ApplyKeyFlags(args.keys, args.client); !s.ok()) {
+    std::fprintf(stderr, "adapter-csv-out: %s\n", s.message().c_str());
     return 2;
   }
   return -1;

@@ -66,7 +66,8 @@ void LogCounts(const std::string& name, const IngestCounts& c, IngestEnd end) {
 
 }  // namespace
 
-int RunWatch(const AdapterArgs& args, const CsvMapping& mapping) {
+int RunWatch(const AdapterArgs& args, const CsvMapping& mapping,
+             const sdk::ClientOptions& client) {
   namespace fs = std::filesystem;
   const std::string state_dir =
       args.state_dir.empty() ? args.watch_dir + "/.gallery-state" : args.state_dir;
@@ -88,13 +89,9 @@ int RunWatch(const AdapterArgs& args, const CsvMapping& mapping) {
   }
   InstallStopHandlers();
 
-  sdk::ClientOptions options;
-  options.endpoint = args.hub;
-  options.agency = mapping.agency();
-  options.client_name = "adapter-csv";
-  sdk::Publisher publisher(options);
+  sdk::Publisher publisher(client);
   FileIngester ingester(mapping, publisher, **versions, {args.watch_dir, state_dir}, g_stop,
-                        options.max_in_flight);
+                        client.max_in_flight);
   spdlog::info("watching {} for agency {} (state in {})", args.watch_dir, mapping.agency(),
                state_dir);
 

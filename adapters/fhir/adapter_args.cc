@@ -16,6 +16,10 @@ invalid or cannot be mapped; 503 with Retry-After when the hub is unavailable.
 
 options:
   --hub ENDPOINT             hub endpoint, e.g. tcp://127.0.0.1:5555
+  --key FILE                 this agency's CURVE secret key (hubctl keys new writes it)
+  --hub-key FILE             the hub's CURVE public key; without --key and --hub-key the
+                             adapter connects in plain ZeroMQ, which only a hub with
+                             security.allow_plaintext (local development) accepts
   --mapping FILE             the agency's FHIR mapping (see adapters/fhir/README.md)
   --listen HOST:PORT         address to accept clients on; port 0 picks a free port
   --max-body-bytes N         larger bodies are answered 413 (default 1048576)

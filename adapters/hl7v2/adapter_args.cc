@@ -15,6 +15,10 @@ mapped or the hub refuses it; AR when the hub is unavailable, so the sender retr
 
 options:
   --hub ENDPOINT             hub endpoint, e.g. tcp://127.0.0.1:5555
+  --key FILE                 this agency's CURVE secret key (hubctl keys new writes it)
+  --hub-key FILE             the hub's CURVE public key; without --key and --hub-key the
+                             adapter connects in plain ZeroMQ, which only a hub with
+                             security.allow_plaintext (local development) accepts
   --mapping FILE             the agency's HL7 v2 mapping (see adapters/hl7v2/README.md)
   --listen HOST:PORT         address to accept senders on; port 0 picks a free port
   --max-message-bytes N      larger messages are refused with AE (default 1048576)

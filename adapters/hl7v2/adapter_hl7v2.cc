@@ -22,8 +22,12 @@ const std::string kProgram = "adapter-hl7v2";
 int Listen(const AdapterArgs& args, const Hl7Mapping& mapping) {
   boost::asio::io_context io;
   // Confirms arrive on the bridge's thread; answers go out on the listener's.
-  adapters::HubBridge hub(adapters::HubClientOptions(args.hub, mapping.agency(), kProgram),
-                          args.confirm_timeout, adapters::PostTo(io));
+  auto client = adapters::HubClientOptions(args, mapping.agency(), kProgram);
+  if (!client.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kProgram.c_str(), client.status().message().c_str());
+    return adapters::kExitUsage;
+  }
+  adapters::HubBridge hub(*client, args.confirm_timeout, adapters::PostTo(io));
   InboundHandler handler(mapping, hub, args.max_message_bytes);
   ListenOptions listen;
   listen.host = args.listen_host;

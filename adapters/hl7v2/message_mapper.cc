@@ -219,7 +219,9 @@ class Mapper {
   // or nullptr when every path is empty or the value is bad (a problem is noted).
   const FieldPath* Value(const Source& source, ValueType type, const Segment* segment,
                          v1::Field& out) {
-    auto [text, path] = First(source, segment);
+    auto [text, first_path] = First(source, segment);
+    // A plain variable, as clang before 16 cannot capture a structured binding.
+    const FieldPath* path = first_path;
     if (path == nullptr) return nullptr;
     auto bad = [&](std::string_view what) -> const FieldPath* {
       Problem(Where(*path, segment) + ": " + std::string(what));

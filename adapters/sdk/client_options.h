@@ -21,6 +21,11 @@ struct ClientOptions {
   // Publisher::Send gives up with kUnavailable after waiting this long for room.
   std::chrono::milliseconds send_timeout{30000};
   uint32_t window = 0;                   // Subscriber: unacked deliveries; 0 = hub default
+  // CurveZMQ, all three Z85 (LoadClientKeys reads them from key files). When empty the
+  // client speaks plain ZeroMQ, which only a hub with security.allow_plaintext accepts.
+  std::string curve_server_public_key;   // the hub's public key
+  std::string curve_public_key;          // this agency's public key
+  std::string curve_secret_key;          // this agency's secret key
 };
 
 }  // namespace gallery::sdk

@@ -31,6 +31,11 @@ void HubConnection::Reconnect() {
     const int queue = static_cast<int>(std::max<size_t>(1000, options_.max_in_flight * 2 + 100));
     socket_->set(zmq::sockopt::sndhwm, queue);
     socket_->set(zmq::sockopt::rcvhwm, queue);
+    if (!options_.curve_server_public_key.empty()) {
+      socket_->set(zmq::sockopt::curve_serverkey, options_.curve_server_public_key);
+      socket_->set(zmq::sockopt::curve_publickey, options_.curve_public_key);
+      socket_->set(zmq::sockopt::curve_secretkey, options_.curve_secret_key);
+    }
     socket_->connect(options_.endpoint);
   } catch (const zmq::error_t& e) {
     // A malformed endpoint: every later send fails the same way, so say so once.

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/sdk/subscriber.h"
+#include "adapters/common/key_flags.h"
 #include "adapters/sink/inbox_writer.h"
 
 namespace {
@@ -15,10 +16,15 @@ namespace {
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop.store(true); }
 
-constexpr const char* kUsage = R"(usage: adapter-sink --hub ENDPOINT --agency ID --inbox DIR [--log-level LEVEL]
+constexpr const char* kUsage = R"(usage: adapter-sink --hub ENDPOINT --agency ID --inbox DIR
+                    [--key FILE --hub-key FILE] [--log-level LEVEL]
 
 Subscribes to the hub as agency ID and appends each delivery to DIR/deliveries.jsonl
 (one JSON object per line), syncing before it acks. Stops on SIGTERM or SIGINT.
+
+--key FILE is the agency's CURVE secret key (hubctl keys new writes it), --hub-key FILE
+the hub's CURVE public key. Without them it connects in plain ZeroMQ, which only a hub
+with security.allow_plaintext (local development) accepts.
 )";
 
 // Deliveries written before one fdatasync and one ack.
@@ -30,6 +36,7 @@ int main(int argc, char** argv) {
   gallery::sdk::ClientOptions options;
   options.client_name = "adapter-sink/0.1";
   std::string inbox, log_level = "info";
+  gallery::adapters::KeyFlags keys;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&](std::string& out) {
@@ -43,11 +50,21 @@ int main(int argc, char** argv) {
     else if (arg == "--agency") value(options.agency);
     else if (arg == "--inbox") value(inbox);
     else if (arg == "--log-level") value(log_level);
+    else if (arg == "--key") value(keys.key_file);
+    else if (arg == "--hub-key") value(keys.hub_key_file);
     else if (arg == "--help" || arg == "-h") { std::cout << kUsage; return 0; }
     else { std::cerr << "adapter-sink: unknown argument '" << arg << "'\n" << kUsage; return 2; }
   }
   if (options.endpoint.empty() || options.agency.empty() || inbox.empty()) {
     std::cerr << kUsage;
+    return 2;
+  }
+  if (gallery::Status s = gallery::adapters::CheckKeyFlags(keys); !s.ok()) {
+    std::cerr << "adapter-sink: " << s.message() << "\n" << kUsage;
+    return 2;
+  }
+  if (gallery::Status s = gallery::adapters::ApplyKeyFlags(keys, options); !s.ok()) {
+    std::cerr << "adapter-sink: " << s.message() << "\n";
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(log_level));

@@ -5,6 +5,8 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "hub/admin/bearer_token.h"
+
 namespace gallery::admin {
 namespace {
 
@@ -18,12 +20,22 @@ using tcp = asio::ip::tcp;
 constexpr auto kHubAnswerTimeout = std::chrono::seconds(10);
 constexpr size_t kMaxRequestBytes = 64 * 1024;
 
+// Load balancers and service managers probe these without credentials; they say only
+// whether the hub runs.
+bool IsProbe(std::string_view path) { return path == "/healthz" || path == "/readyz"; }
+
+std::string_view AuthorizationOf(const http::request<http::string_body>& request) {
+  const auto value = request[http::field::authorization];
+  return std::string_view(value.data(), value.size());
+}
+
 }  // namespace
 
 struct AdminServer::Impl {
   asio::io_context io;
   tcp::acceptor acceptor{io};
   AdminHandler handler;
+  std::string bearer_token;  // empty: no token asked
   std::thread thread;
 
   std::mutex mutex;
@@ -52,14 +64,20 @@ struct AdminServer::Impl {
     if (question != std::string::npos) admin.query = target.substr(question + 1);
 
     AdminResponse answer;
-    auto future = Enqueue(std::move(admin));
-    if (future.wait_for(kHubAnswerTimeout) == std::future_status::ready) {
+    const bool authorized = bearer_token.empty() || IsProbe(admin.path) ||
+                            BearerMatches(AuthorizationOf(request), bearer_token);
+    if (!authorized) {
+      spdlog::warn("admin {} {}: refused, no valid bearer token", admin.method, admin.path);
+      answer = {401, R"({"error":"a bearer token is required"})"};
+    } else if (auto future = Enqueue(std::move(admin));
+               future.wait_for(kHubAnswerTimeout) == std::future_status::ready) {
       answer = future.get();
     } else {
       answer = {503, R"({"error":"the hub did not answer in time"})"};
     }
     http::response<http::string_body> response{static_cast<http::status>(answer.status),
                                                request.version()};
+    if (!authorized) response.set(http::field::www_authenticate, R"(Bearer realm="gallery-hubd")");
     response.set(http::field::server, "gallery-hubd");
     response.set(http::field::content_type, answer.content_type);
     response.set(http::field::cache_control, "no-store");
@@ -80,11 +98,13 @@ struct AdminServer::Impl {
 };
 
 Result<std::unique_ptr<AdminServer>> AdminServer::Start(const std::string& listen,
-                                                       AdminHandler handler) {
+                                                       AdminHandler handler,
+                                                       std::string bearer_token) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) return InvalidArgument("admin listen '" + listen + "' must be host:port");
   auto impl = std::make_unique<Impl>();
   impl->handler = std::move(handler);
+  impl->bearer_token = std::move(bearer_token);
   beast::error_code error;
   std::string host = listen.substr(0, colon);
   if (host == "localhost") host = "127.0.0.1";

@@ -36,9 +36,13 @@ using AdminHandler = std::function<AdminResponse(const AdminRequest&)>;
 // server's own thread does the I/O.
 class AdminServer {
  public:
-  // Binds `listen` ("host:port", port 0 picks a free one) and starts serving.
-  // kUnavailable when it cannot bind; kInvalidArgument for a malformed address.
-  static Result<std::unique_ptr<AdminServer>> Start(const std::string& listen, AdminHandler handler);
+  // Binds `listen` ("host:port", port 0 picks a free one) and starts serving. With a
+  // `bearer_token`, every path but the probes /healthz and /readyz needs the header
+  // "Authorization: Bearer <token>"; other requests are answered 401 without reaching the
+  // handler. kUnavailable when it cannot bind; kInvalidArgument for a malformed address.
+  static Result<std::unique_ptr<AdminServer>> Start(const std::string& listen,
+                                                    AdminHandler handler,
+                                                    std::string bearer_token = "");
   ~AdminServer();
 
   // "host:port" actually bound.

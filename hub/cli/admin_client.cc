@@ -14,7 +14,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 Result<AdminReply> CallAdmin(const std::string& address, const std::string& method,
-                             const std::string& target) {
+                             const std::string& target, const std::string& bearer_token) {
   const auto colon = address.rfind(':');
   if (colon == std::string::npos) return InvalidArgument("admin address '" + address + "' must be host:port");
   const std::string host = address.substr(0, colon);
@@ -28,6 +28,7 @@ Result<AdminReply> CallAdmin(const std::string& address, const std::string& meth
     http::request<http::string_body> request{http::string_to_verb(method), target, 11};
     request.set(http::field::host, host);
     request.set(http::field::user_agent, "hubctl");
+    if (!bearer_token.empty()) request.set(http::field::authorization, "Bearer " + bearer_token);
     request.prepare_payload();
     http::write(stream, request);
     beast::flat_buffer buffer;
@@ -35,7 +36,8 @@ Result<AdminReply> CallAdmin(const std::string& address, const std::string& meth
     http::read(stream, buffer, response);
     beast::error_code ignored;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    return AdminReply{static_cast<int>(response.result_int()), response.body()};
+    return AdminReply{static_cast<int>(response.result_int()), response.body(),
+                      std::string(response[http::field::www_authenticate])};
   } catch (const std::exception& e) {
     return Unavailable("cannot reach the hub's admin server at " + address + ": " + e.what());
   }

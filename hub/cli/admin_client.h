@@ -10,11 +10,13 @@ namespace gallery::cli {
 struct AdminReply {
   int status = 0;
   std::string body;
+  std::string www_authenticate;  // a 401's challenge, e.g. Bearer realm="gallery-hubd"
 };
 
-// Sends one request to the admin server at `address` ("host:port") and returns its reply.
-// kUnavailable when the hub cannot be reached. Blocks up to 15 s.
+// Sends one request to the admin server at `address` ("host:port") and returns its reply,
+// with "Authorization: Bearer <bearer_token>" when a token is given. kUnavailable when the
+// hub cannot be reached. Blocks up to 15 s.
 Result<AdminReply> CallAdmin(const std::string& address, const std::string& method,
-                             const std::string& target);
+                             const std::string& target, const std::string& bearer_token = "");
 
 }  // namespace gallery::cli

@@ -12,9 +12,9 @@ namespace {
 using nlohmann::json;
 
 // Calls the admin API; on success parses the JSON body into `body`.
-int Call(const std::string& address, const std::string& method, const std::string& target,
-         json& body, std::ostream& err) {
-  auto reply = CallAdmin(address, method, target);
+int Call(const std::string& address, const std::string& token, const std::string& method,
+         const std::string& target, json& body, std::ostream& err) {
+  auto reply = CallAdmin(address, method, target, token);
   if (!reply.ok()) {
     err << "hubctl: " << reply.status().message() << "\n";
     return 1;
@@ -44,7 +44,8 @@ void PrintLetter(const json& letter, std::ostream& out) {
 }  // namespace
 
 int RunDeadLetterCommand(const std::vector<std::string>& args, const std::string& admin_address,
-                         bool with_contents, std::ostream& out, std::ostream& err) {
+                         bool with_contents, std::ostream& out, std::ostream& err,
+                         const std::string& bearer_token) {
   if (args.empty()) {
     err << "hubctl deadletter: list | show ID [--contents] | retry ID | drop ID\n";
     return 2;
@@ -52,7 +53,9 @@ int RunDeadLetterCommand(const std::vector<std::string>& args, const std::string
   const std::string& verb = args[0];
   json body;
   if (verb == "list" && args.size() == 1) {
-    if (int rc = Call(admin_address, "GET", "/admin/deadletters", body, err); rc != 0) return rc;
+    if (int rc = Call(admin_address, bearer_token, "GET", "/admin/deadletters", body, err); rc != 0) {
+      return rc;
+    }
     out << std::left << std::setw(6) << "ID" << std::setw(40) << "RECORD" << std::setw(20)
         << "RECIPIENT" << std::setw(9) << "ATTEMPTS" << "REASON\n";
     for (const auto& letter : body) {
@@ -71,19 +74,25 @@ int RunDeadLetterCommand(const std::vector<std::string>& args, const std::string
   const std::string target = "/admin/deadletters/" + args[1];
   if (verb == "show") {
     const std::string query = with_contents ? "?contents=true" : "";
-    if (int rc = Call(admin_address, "GET", target + query, body, err); rc != 0) return rc;
+    if (int rc = Call(admin_address, bearer_token, "GET", target + query, body, err); rc != 0) {
+      return rc;
+    }
     PrintLetter(body, out);
     if (with_contents) out << "record:\n" << body["record"].dump(2) << "\n";
     return 0;
   }
   if (verb == "retry") {
-    if (int rc = Call(admin_address, "POST", target + "/retry", body, err); rc != 0) return rc;
+    if (int rc = Call(admin_address, bearer_token, "POST", target + "/retry", body, err); rc != 0) {
+      return rc;
+    }
     out << "dead letter " << args[1] << " requeued to " << body["recipient"].get<std::string>()
         << " as delivery " << body["delivery_id"].dump() << "\n";
     return 0;
   }
   if (verb == "drop") {
-    if (int rc = Call(admin_address, "POST", target + "/drop", body, err); rc != 0) return rc;
+    if (int rc = Call(admin_address, bearer_token, "POST", target + "/drop", body, err); rc != 0) {
+      return rc;
+    }
     out << "dead letter " << args[1] << " dropped\n";
     return 0;
   }

@@ -3,9 +3,12 @@
 #include <string>
 #include <vector>
 
+#include "hub/admin/bearer_token.h"
+#include "hub/cli/audit_command.h"
 #include "hub/cli/dead_letter_commands.h"
 #include "hub/cli/disclosure_report.h"
 #include "hub/cli/report_store.h"
+#include "hub/cli/keys_command.h"
 #include "hub/cli/rules_command.h"
 #include "hub/config/hub_config.h"
 
@@ -49,6 +52,23 @@ Commands:
       Exit 0: no change; 3: changes; 1: errors (an invalid rule set prints its errors).
       Read-only.
   A mistaken "rules" command line exits 1, since 2 and 3 carry results.
+  keys new AGENCY [--dir DIR]
+      Makes a CURVE key pair: DIR/AGENCY.key (secret, readable by its owner only) and
+      DIR/AGENCY.pub (public, for the hub's agency key folder or the agency's public_keys).
+      Prints the public key. Never overwrites a key. Name the hub's own pair after its id.
+  audit verify --config FILE [--store PATH] [--head HASH]
+      Walks the audit log from its first entry and checks that each one is numbered in
+      turn and linked by hash to the one before; names the first entry edited, removed,
+      inserted or out of order. With --head (a hash from gallery_audit_chain_head_info or
+      the hub's "audit log head" log line) also detects entries cut off the end.
+      Exit 0: intact; 1: broken, or the store unreadable. Read-only.
+  audit subject ID --config FILE [--store PATH] [--format text|json|csv]
+      For a subject access request: every disclosure and withholding of the person's
+      records (ID: an NHS number, or local:<agency>:<value> for a record without one):
+      when, record id and type, source, recipient or agency withheld from, rules,
+      purposes, legal basis, fields disclosed and withheld, consent overrides, reasons.
+      Found through the audit log's subject pseudonyms (the config's
+      audit.subject_key_file). Names fields, never values. Read-only.
   deadletter list --admin HOST:PORT
       Deliveries the hub gave up on: record, recipient, attempts, reason. Read-only.
   deadletter show ID [--contents] --admin HOST:PORT
@@ -64,6 +84,8 @@ or an SQLite file. Reports read beside a running hub, as of when they start.
 
 --admin is the hub's admin server (hubd logs it at start; --admin-file writes it). With
 --config instead, the config's admin.listen is used when it names a fixed port.
+--token-file FILE holds the admin API's bearer token; with --config, the config's
+admin.token_file is used when no --token-file is given.
 )";
 
 struct Args {
@@ -71,6 +93,7 @@ struct Args {
   std::string config;
   std::string store;
   std::string admin;
+  std::string token_file;
   bool contents = false;
 };
 
@@ -79,6 +102,8 @@ bool ParseArgs(int argc, char** argv, Args& args) {
     const std::string arg = argv[i];
     if ((arg == "--config" || arg == "--store" || arg == "--admin") && i + 1 < argc) {
       (arg == "--config" ? args.config : arg == "--store" ? args.store : args.admin) = argv[++i];
+    } else if (arg == "--token-file" && i + 1 < argc) {
+      args.token_file = argv[++i];
     } else if (arg == "--contents") {
       args.contents = true;
     } else if (arg.starts_with("--")) {
@@ -89,6 +114,18 @@ bool ParseArgs(int argc, char** argv, Args& args) {
     }
   }
   return true;
+}
+
+// The admin token in `file` into `token`; none when `file` is empty. Exit code, as main's.
+int ReadToken(const std::string& file, std::string& token) {
+  if (file.empty()) return 0;
+  auto read = gallery::admin::ReadTokenFile(file);
+  if (!read.ok()) {
+    std::cerr << "hubctl: " << read.status().message() << "\n";
+    return 2;
+  }
+  token = std::move(read).value();
+  return 0;
 }
 
 int OpenHubStore(const Args& args, const gallery::config::HubConfig& config,
@@ -110,6 +147,12 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "rules") {
     return gallery::cli::RunRulesCommand({argv + 2, argv + argc}, std::cout, std::cerr);
   }
+  if (argc > 1 && std::string(argv[1]) == "audit") {
+    return gallery::cli::RunAuditCommand({argv + 2, argv + argc}, std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "keys") {
+    return gallery::cli::RunKeysCommand({argv + 2, argv + argc}, std::cout, std::cerr);
+  }
   Args args;
   if (!ParseArgs(argc, argv, args) || args.positional.empty()) {
     std::cerr << kUsage;
@@ -119,9 +162,12 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  if (args.positional[0] == "deadletter" && !args.admin.empty()) {
+  if (args.positional[0] == "deadletter" && !args.admin.empty() && args.config.empty()) {
+    std::string token;
+    if (int rc = ReadToken(args.token_file, token); rc != 0) return rc;
     return gallery::cli::RunDeadLetterCommand({args.positional.begin() + 1, args.positional.end()},
-                                              args.admin, args.contents, std::cout, std::cerr);
+                                              args.admin, args.contents, std::cout, std::cerr,
+                                              token);
   }
   if (args.config.empty()) {
     std::cerr << "hubctl: --config FILE is required\n" << kUsage;
@@ -135,13 +181,17 @@ int main(int argc, char** argv) {
   const std::string& command = args.positional[0];
 
   if (command == "deadletter") {
-    if (config->admin_listen.ends_with(":0")) {
+    if (args.admin.empty() && config->admin_listen.ends_with(":0")) {
       std::cerr << "hubctl: the config's admin.listen picks a free port; give --admin HOST:PORT\n";
       return 2;
     }
+    std::string token;
+    const std::string& token_file =
+        args.token_file.empty() ? config->admin_token_file : args.token_file;
+    if (int rc = ReadToken(token_file, token); rc != 0) return rc;
     return gallery::cli::RunDeadLetterCommand({args.positional.begin() + 1, args.positional.end()},
-                                              config->admin_listen, args.contents, std::cout,
-                                              std::cerr);
+                                              args.admin.empty() ? config->admin_listen : args.admin,
+                                              args.contents, std::cout, std::cerr, token);
   }
 
   std::unique_ptr<gallery::store::Store> store;

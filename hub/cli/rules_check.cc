@@ -61,7 +61,7 @@ int RunRulesCheck(const RulesOptions& options, const config::HubConfig& config, 
   }
 
   std::vector<Finding> findings;
-  auto rules = router::RuleSet::LoadDirectory(dir, config.agencies);
+  auto rules = router::RuleSet::LoadDirectory(dir, config.agencies, config.yaml_limits);
   if (!rules.ok()) {
     // The hub would refuse this set: print the loader's errors, nothing else applies.
     findings = governance::FindingsFromLoaderErrors(rules.status().message(), "load");

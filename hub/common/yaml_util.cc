@@ -1,6 +1,8 @@
 #include "hub/common/yaml_util.h"
 
 #include <map>
+#include <unordered_map>
+#include <vector>
 #include <sstream>
 
 #include <yaml-cpp/eventhandler.h>
@@ -9,46 +11,87 @@
 namespace gallery {
 namespace {
 
-// Walks the event stream before building nodes so that depth and alias limits hold
-// before any memory is spent on expansion.
+// Walks the event stream before building nodes, so that the limits hold before any memory
+// is spent. Each anchor's size is its subtree's node count with aliases expanded; an alias
+// adds that size, which is what a walker of the loaded document would visit.
 class LimitChecker : public YAML::EventHandler {
  public:
-  explicit LimitChecker(YamlErrors& errors) : errors_(errors) {}
+  LimitChecker(const YamlLimits& limits, YamlErrors& errors) : limits_(limits), errors_(errors) {}
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
-    if (++aliases_ == kMaxYamlAliases + 1) {
-      errors_.Add(mark, "too many aliases (limit " + std::to_string(kMaxYamlAliases) + ")");
-    }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Leaf(mark, anchor); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const auto it = anchor_nodes_.find(anchor);
+    Count(mark, it == anchor_nodes_.end() ? 1 : it->second);
   }
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                const std::string&) override {
+    Leaf(mark, anchor);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
-    Enter(mark);
+    Enter(mark, anchor);
   }
-  void OnSequenceEnd() override { --depth_; }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+  void OnSequenceEnd() override { Leave(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
-    Enter(mark);
+    Enter(mark, anchor);
   }
-  void OnMapEnd() override { --depth_; }
+  void OnMapEnd() override { Leave(); }
 
-  bool failed() const { return failed_ || aliases_ > kMaxYamlAliases; }
+  bool failed() const { return failed_; }
 
  private:
-  void Enter(const YAML::Mark& mark) {
-    if (++depth_ == kMaxYamlDepth + 1) {
-      errors_.Add(mark, "nesting deeper than " + std::to_string(kMaxYamlDepth) + " levels");
-      failed_ = true;
+  struct Open {
+    YAML::anchor_t anchor;
+    uint64_t nodes;  // this collection and what it holds so far
+  };
+
+  void Leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (anchor != YAML::NullAnchor) anchor_nodes_[anchor] = 1;
+    Count(mark, 1);
+  }
+
+  // Adds `nodes` to every open collection. Counting stops at the first failure, so the
+  // sums stay below twice the limit and cannot overflow.
+  void Count(const YAML::Mark& mark, uint64_t nodes) {
+    if (failed_) return;
+    for (Open& open : open_) open.nodes += nodes;
+    total_ += nodes;
+    if (total_ > limits_.max_nodes) {
+      Fail(mark, "more than " + std::to_string(limits_.max_nodes) +
+                     " nodes with aliases expanded (an alias bomb?)");
     }
   }
 
+  void Enter(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    Count(mark, 1);
+    open_.push_back({anchor, 1});
+    if (static_cast<int>(open_.size()) > limits_.max_depth) {
+      Fail(mark, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+    }
+  }
+
+  void Leave() {
+    if (open_.empty()) return;
+    if (open_.back().anchor != YAML::NullAnchor) {
+      anchor_nodes_[open_.back().anchor] = open_.back().nodes;
+    }
+    open_.pop_back();
+  }
+
+  void Fail(const YAML::Mark& mark, const std::string& message) {
+    if (failed_) return;
+    errors_.Add(mark, message);
+    failed_ = true;
+  }
+
+  const YamlLimits& limits_;
   YamlErrors& errors_;
-  int depth_ = 0;
-  int aliases_ = 0;
+  std::vector<Open> open_;
+  std::unordered_map<YAML::anchor_t, uint64_t> anchor_nodes_;
+  uint64_t total_ = 0;
   bool failed_ = false;
 };
 
@@ -136,16 +179,16 @@ std::vector<std::string> ScalarList(const YAML::Node& node, std::string_view key
   return out;
 }
 
-YAML::Node ParseYaml(std::string_view text, YamlErrors& errors) {
-  if (text.size() > kMaxYamlBytes) {
+YAML::Node ParseYaml(std::string_view text, YamlErrors& errors, const YamlLimits& limits) {
+  if (text.size() > limits.max_bytes) {
     errors.Add(YAML::Mark::null_mark(),
-               "larger than " + std::to_string(kMaxYamlBytes) + " bytes");
+               "larger than " + std::to_string(limits.max_bytes) + " bytes");
     return YAML::Node();
   }
   try {
     std::istringstream in{std::string(text)};
     YAML::Parser parser(in);
-    LimitChecker checker(errors);
+    LimitChecker checker(limits, errors);
     while (parser.HandleNextDocument(checker)) {
       if (checker.failed()) return YAML::Node();
     }

@@ -1,6 +1,7 @@
 // Helpers for YAML documents owned by people: positions and strict keys in errors.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -48,13 +49,23 @@ std::string ScalarOr(const YAML::Node& node, std::string_view key, std::string f
 std::vector<std::string> ScalarList(const YAML::Node& node, std::string_view key,
                                     YamlErrors& errors);
 
-// Parses `text` as one YAML document. On a syntax error adds it (with position) to `errors`
-// and returns a null node. Rejects documents deeper than kMaxYamlDepth or using aliases
-// beyond kMaxYamlAliases, which guards against alias bombs.
-YAML::Node ParseYaml(std::string_view text, YamlErrors& errors);
-
-inline constexpr int kMaxYamlDepth = 32;
-inline constexpr int kMaxYamlAliases = 64;
 inline constexpr size_t kMaxYamlBytes = 4 * 1024 * 1024;
+inline constexpr int kMaxYamlDepth = 32;
+inline constexpr uint64_t kMaxYamlNodes = 1000000;
+
+// Bounds on one YAML document, checked on the parser's event stream before any node is
+// built. yaml-cpp shares an aliased node, but every walker visits it once per alias, so
+// `max_nodes` counts nodes with each alias expanded: that bounds the walkers' work and
+// refuses an alias bomb ("billion laughs") however few aliases it uses.
+struct YamlLimits {
+  size_t max_bytes = kMaxYamlBytes;
+  int max_depth = kMaxYamlDepth;
+  uint64_t max_nodes = kMaxYamlNodes;
+};
+
+// Parses `text` as one YAML document. On a syntax error, or a document beyond `limits`,
+// adds it (with position) to `errors` and returns a null node. Time and memory are linear
+// in the size of `text`.
+YAML::Node ParseYaml(std::string_view text, YamlErrors& errors, const YamlLimits& limits = {});
 
 }  // namespace gallery

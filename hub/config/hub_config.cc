@@ -65,10 +65,12 @@ class Parser {
     if (!root.IsMap()) {
       // An empty document has no position of its own; point at its start.
       errors_.Add(root.Mark().is_null() ? YAML::Mark() : root.Mark(),
-                  "expected a map with keys: hub, delivery, limits, retention, admin, agencies");
+                  "expected a map with keys: hub, delivery, limits, retention, admin, security, audit, "
+                  "agencies");
       return InvalidArgument(errors_.Joined());
     }
-    CheckKeys(root, {"hub", "delivery", "limits", "retention", "admin", "agencies"}, errors_);
+    CheckKeys(root, {"hub", "delivery", "limits", "retention", "admin", "security", "audit", "agencies"},
+              errors_);
     const YAML::Mark root_mark = root.Mark();
     if (auto hub = SubMap(root, "hub", /*required=*/true, root_mark)) {
       ParseHub(*hub, KeyMark(root, "hub").value_or(root_mark));
@@ -77,6 +79,10 @@ class Parser {
     if (auto limits = SubMap(root, "limits", false, root_mark)) ParseLimits(*limits);
     if (auto retention = SubMap(root, "retention", false, root_mark)) ParseRetention(*retention);
     if (auto admin = SubMap(root, "admin", false, root_mark)) ParseAdmin(*admin);
+    if (auto security = SubMap(root, "security", false, root_mark)) {
+      ParseSecuritySection(*security, base_dir_, errors_, config_.security);
+    }
+    ParseAudit(root, root_mark);
     ParseAgencies(root);
     if (!errors_.empty()) return InvalidArgument(errors_.Joined());
     return std::move(config_);
@@ -153,6 +159,22 @@ class Parser {
     out = static_cast<uint32_t>(n);
   }
 
+  // `audit.subject_key_file`; by default beside the store (its folder's parent for the
+  // journal, whose folder is its own), or beside the config for PostgreSQL.
+  void ParseAudit(const YAML::Node& root, const YAML::Mark& root_mark) {
+    if (auto audit = SubMap(root, "audit", false, root_mark)) {
+      CheckKeys(*audit, {"subject_key_file"}, errors_);
+      if (auto file = String(*audit, "subject_key_file", false, "'audit'", audit->Mark())) {
+        config_.audit_subject_key_file = Resolve(*file);
+        return;
+      }
+    }
+    fs::path store = fs::path(config_.store_path).lexically_normal();
+    if (!store.has_filename()) store = store.parent_path();  // "journal/"
+    const fs::path beside = store.empty() ? fs::path(Resolve(".")) : store.parent_path();
+    config_.audit_subject_key_file = (beside / "audit-subject.key").lexically_normal().string();
+  }
+
   std::string Resolve(const std::string& path) const {
     if (base_dir_.empty() || fs::path(path).is_absolute()) return path;
     return (fs::path(base_dir_) / path).lexically_normal().string();
@@ -199,7 +221,8 @@ class Parser {
   // where its data lives.
   void ParseStore(const YAML::Node& hub, const YAML::Mark& hub_mark) {
     const YAML::Node store = hub["store"];
-    if (!store.IsMap()) {
+    // IsDefined first: yaml-cpp throws from IsMap on a missing key of a const map.
+    if (!store.IsDefined() || !store.IsMap()) {
       if (store.IsDefined() && !store.IsNull() && !store.IsScalar()) {
         errors_.Add(store, "'store' must be a path or a map with keys: backend, path, dsn");
         return;
@@ -266,8 +289,23 @@ class Parser {
   }
 
   void ParseLimits(const YAML::Node& limits) {
-    CheckKeys(limits, {"max_frame_bytes"}, errors_);
+    CheckKeys(limits,
+              {"max_frame_bytes", "max_sections", "max_fields_per_section", "max_string_bytes",
+               "max_yaml_bytes", "max_yaml_depth", "max_yaml_nodes"},
+              errors_);
     Number(limits, "max_frame_bytes", kMinFrameBytes, kMaxFrameBytes, config_.max_frame_bytes);
+    RecordLimits& record = config_.record_limits;
+    Number(limits, "max_sections", 1, kMaxCountLimit, record.max_sections);
+    Number(limits, "max_fields_per_section", 1, kMaxCountLimit, record.max_fields_per_section);
+    Number(limits, "max_string_bytes", kMinStringBytes, kMaxFrameBytes, record.max_string_bytes);
+    YamlLimits& yaml = config_.yaml_limits;
+    uint32_t yaml_bytes = static_cast<uint32_t>(yaml.max_bytes);
+    uint32_t yaml_depth = static_cast<uint32_t>(yaml.max_depth);
+    uint32_t yaml_nodes = static_cast<uint32_t>(yaml.max_nodes);
+    Number(limits, "max_yaml_bytes", kMinYamlBytes, kMaxFrameBytes, yaml_bytes);
+    Number(limits, "max_yaml_depth", kMinYamlDepth, kMaxYamlDepthLimit, yaml_depth);
+    Number(limits, "max_yaml_nodes", kMinYamlNodes, kMaxYamlNodesLimit, yaml_nodes);
+    yaml = YamlLimits{yaml_bytes, static_cast<int>(yaml_depth), yaml_nodes};
   }
 
   void ParseRetention(const YAML::Node& retention) {
@@ -276,8 +314,16 @@ class Parser {
   }
 
   // `admin.listen`: "host:port", the host an IPv4 address or "localhost", port 0 for any.
+  // `admin.token_file`: the bearer token's file, required unless the host is 127.0.0.1 or
+  // localhost. Any other address, even elsewhere in 127/8, may be reachable by other
+  // users' namespaces or forwarded ports, so it is treated as exposed.
   void ParseAdmin(const YAML::Node& admin) {
-    CheckKeys(admin, {"listen"}, errors_);
+    CheckKeys(admin, {"listen", "token_file"}, errors_);
+    if (admin["token_file"].IsDefined()) {
+      if (auto token_file = String(admin, "token_file", false, "'admin'", admin.Mark())) {
+        config_.admin_token_file = Resolve(*token_file);
+      }
+    }
     auto listen = String(admin, "listen", false, "'admin'", admin.Mark());
     if (!listen) return;
     const size_t colon = listen->rfind(':');
@@ -301,6 +347,11 @@ class Parser {
       return;
     }
     config_.admin_listen = *listen;
+    const bool loopback = host == "127.0.0.1" || host == "localhost";
+    if (!loopback && !admin["token_file"].IsDefined()) {
+      errors_.Add(admin["listen"], "'listen' is not 127.0.0.1 or localhost: set 'token_file' so "
+                                   "that the admin API requires a bearer token");
+    }
   }
 
   void ParseAgencies(const YAML::Node& root) {
@@ -321,7 +372,7 @@ class Parser {
         errors_.Add(item, "each agency must be a map with keys: id, name, kind, ods");
         continue;
       }
-      CheckKeys(item, {"id", "name", "kind", "ods"}, errors_);
+      CheckKeys(item, {"id", "name", "kind", "ods", "public_keys"}, errors_);
       const YAML::Mark mark = item.Mark();
       Agency agency;
       bool ok = true;
@@ -373,6 +424,9 @@ class Parser {
           ok = false;
         }
       }
+      if (ok && item["public_keys"].IsDefined()) {
+        ParseAgencyPublicKeys(item["public_keys"], agency.id, errors_, config_.security.agency_keys);
+      }
       if (ok) config_.agencies.push_back(std::move(agency));
     }
   }
@@ -401,7 +455,15 @@ const Agency* HubConfig::FindAgency(std::string_view id) const {
 
 Result<HubConfig> ParseHubConfig(std::string_view yaml, const std::string& file,
                                  const std::string& base_dir) {
-  return Parser(file, base_dir).Parse(yaml);
+  try {
+    return Parser(file, base_dir).Parse(yaml);
+  } catch (const YAML::Exception& e) {
+    // A node the parser asked for in a way yaml-cpp refuses: a bug here, reported as an
+    // error in the file rather than ending the process.
+    YamlErrors errors(file);
+    errors.Add(e.mark, e.msg);
+    return InvalidArgument(errors.Joined());
+  }
 }
 
 Result<HubConfig> LoadHubConfig(const std::string& path) {
@@ -414,7 +476,9 @@ Result<HubConfig> LoadHubConfig(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) return FailedPrecondition("cannot read hub config '" + path + "'");
-  return ParseHubConfig(text.str(), path, fs::path(path).parent_path().string());
+  auto config = ParseHubConfig(text.str(), path, fs::path(path).parent_path().string());
+  if (config.ok()) config->file = path;
+  return config;
 }
 
 }  // namespace gallery::config

@@ -8,7 +8,10 @@
 #include <vector>
 
 #include "hub/common/agency.h"
+#include "hub/common/record_limits.h"
 #include "hub/common/result.h"
+#include "hub/common/yaml_util.h"
+#include "hub/config/security_config.h"
 
 namespace gallery::config {
 
@@ -22,6 +25,13 @@ inline constexpr uint32_t kMinAckTimeoutMs = 100;
 inline constexpr uint32_t kMaxAckTimeoutMs = 3600000;
 inline constexpr uint32_t kMinFrameBytes = 1024;
 inline constexpr uint32_t kMaxFrameBytes = 64u << 20;
+inline constexpr uint32_t kMaxCountLimit = 100000;     // max_sections, max_fields_per_section
+inline constexpr uint32_t kMinStringBytes = 64;
+inline constexpr uint32_t kMinYamlBytes = 1024;
+inline constexpr uint32_t kMinYamlDepth = 4;
+inline constexpr uint32_t kMaxYamlDepthLimit = 256;
+inline constexpr uint32_t kMinYamlNodes = 100;
+inline constexpr uint32_t kMaxYamlNodesLimit = 100000000;
 
 // Value type; thread-compatible.
 struct HubConfig {
@@ -40,7 +50,12 @@ struct HubConfig {
   uint32_t heartbeat_interval_ms = 1000;  // 100..60000
   uint32_t session_timeout_ms = 5000;     // > heartbeat_interval_ms, <= 600000
   uint32_t ack_timeout_ms = 30000;        // 100..3600000
+  // `limits:` bounds what agencies and files may send; the hub checks a frame's size
+  // before parsing it, each record against `record_limits`, each rule file against
+  // `yaml_limits` (the config file itself always against the defaults).
   uint32_t max_frame_bytes = 1 << 20;     // 1024..64MiB
+  RecordLimits record_limits;
+  YamlLimits yaml_limits;
   // A delivery sent this many times without an ack, or refused by its recipient this many
   // times, goes to the dead letters (1..1000).
   uint32_t max_delivery_attempts = 10;
@@ -49,7 +64,16 @@ struct HubConfig {
   uint32_t retention_hours = 168;
   // The admin HTTP server: "host:port"; port 0 picks a free one. Loopback by default.
   std::string admin_listen = "127.0.0.1:0";
+  // The secret under which the audit log pseudonymizes subjects (hub/audit), 32 bytes,
+  // created at first start. Default: audit-subject.key beside the store (hub_config.cc).
+  std::string audit_subject_key_file;
+  // A file holding the bearer token /metrics and /admin/* require; resolved like store_path.
+  // Required when admin_listen is not a loopback address.
+  std::string admin_token_file;
   std::vector<Agency> agencies;           // at least one; ids and ODS codes unique
+  // The hub's CURVE key and the agencies' public keys (`security`, `agencies[].public_keys`).
+  SecurityConfig security;
+  std::string file;                       // the file it was loaded from; "" when parsed
 
   // The agency with `id`, or nullptr. The pointer lives as long as this config, unchanged.
   const Agency* FindAgency(std::string_view id) const;

@@ -116,6 +116,73 @@ std::string Indexed(std::string_view name, int i) {
   return std::string(name) + "[" + std::to_string(i) + "]";
 }
 
+// Reports a text longer than the limit; `path` is built only then.
+class TextLimit {
+ public:
+  TextLimit(const RecordLimits& limits, Problems& problems)
+      : max_bytes_(limits.max_string_bytes), problems_(problems) {}
+
+  template <typename Path>
+  void Check(const std::string& text, const Path& path) const {
+    if (text.size() > max_bytes_) {
+      problems_.Add(std::string(path()),
+                    "longer than the limit of " + std::to_string(max_bytes_) + " bytes");
+    }
+  }
+  void Check(const std::string& text, const char* path) const {
+    Check(text, [path] { return path; });
+  }
+  template <typename Path>
+  void CheckAll(const google::protobuf::RepeatedPtrField<std::string>& texts,
+                const Path& path) const {
+    for (int i = 0; i < texts.size(); ++i) {
+      Check(texts.Get(i), [&] { return std::string(path()) + "[" + std::to_string(i) + "]"; });
+    }
+  }
+
+ private:
+  size_t max_bytes_;
+  Problems& problems_;
+};
+
+void CheckTextLengths(const v1::Record& record, const TextLimit& limit) {
+  // record_id has its own, stricter bound.
+  limit.Check(record.source_agency(), "source_agency");
+  limit.Check(record.record_type(), "record_type");
+  limit.Check(record.amends(), "amends");
+  limit.Check(record.retracts(), "retracts");
+  limit.CheckAll(record.sensitivity_labels(), [] { return "sensitivity_labels"; });
+  const v1::Subject& subject = record.subject();
+  limit.Check(subject.nhs_number(), "subject.nhs_number");
+  limit.Check(subject.registered_gp_ods(), "subject.registered_gp_ods");
+  for (int i = 0; i < subject.local_ids_size(); ++i) {
+    auto path = [i] { return "subject." + Indexed("local_ids", i); };
+    limit.Check(subject.local_ids(i).agency(), [&] { return path() + ".agency"; });
+    limit.Check(subject.local_ids(i).value(), [&] { return path() + ".value"; });
+  }
+  const v1::Demographics& who = subject.demographics();
+  limit.Check(who.given_name(), "subject.demographics.given_name");
+  limit.Check(who.family_name(), "subject.demographics.family_name");
+  limit.Check(who.birth_date(), "subject.demographics.birth_date");
+  limit.Check(who.gender(), "subject.demographics.gender");
+  limit.CheckAll(who.address_lines(), [] { return "subject.demographics.address_lines"; });
+  limit.Check(who.postcode(), "subject.demographics.postcode");
+  limit.Check(who.phone(), "subject.demographics.phone");
+}
+
+template <typename Path>
+void CheckFieldLengths(const v1::Field& field, const Path& path, const TextLimit& limit) {
+  limit.Check(field.name(), [&] { return path() + ".name"; });
+  limit.Check(field.text(), [&] { return path() + ".text"; });
+  limit.Check(field.date(), [&] { return path() + ".date"; });
+  if (field.has_coded()) {
+    limit.Check(field.coded().system(), [&] { return path() + ".coded.system"; });
+    limit.Check(field.coded().code(), [&] { return path() + ".coded.code"; });
+    limit.Check(field.coded().display(), [&] { return path() + ".coded.display"; });
+  }
+  limit.CheckAll(field.sensitivity_labels(), [&] { return path() + ".sensitivity_labels"; });
+}
+
 void CheckIdentity(const v1::Record& record, Problems& problems) {
   const std::string& id = record.record_id();
   if (id.empty()) {
@@ -163,12 +230,22 @@ void CheckSubject(const v1::Subject& subject, Problems& problems) {
 }
 
 // Paths are built only for problems found: a valid record costs no allocation here.
-void CheckSections(const v1::Record& record, Problems& problems) {
+// Items beyond a count limit are reported once and not checked further, which bounds the
+// work one record can cause.
+void CheckSections(const v1::Record& record, const RecordLimits& limits, const TextLimit& limit,
+                   Problems& problems) {
   SeenNames headings;
   SeenNames names;
-  for (int s = 0; s < record.sections_size(); ++s) {
+  const int sections = std::min<int64_t>(record.sections_size(), limits.max_sections);
+  if (record.sections_size() > sections) {
+    problems.Add(Indexed("sections", sections),
+                 "beyond the limit of " + std::to_string(limits.max_sections) + " sections");
+  }
+  for (int s = 0; s < sections; ++s) {
     const v1::Section& section = record.sections(s);
     auto path = [s] { return Indexed("sections", s); };
+    limit.Check(section.heading(), [&] { return path() + ".heading"; });
+    limit.CheckAll(section.sensitivity_labels(), [&] { return path() + ".sensitivity_labels"; });
     if (section.heading().empty()) {
       problems.Add(path() + ".heading", "must not be empty");
     } else if (section.heading().find('/') != std::string::npos) {
@@ -179,9 +256,16 @@ void CheckSections(const v1::Record& record, Problems& problems) {
       problems.Add(path() + ".heading", "repeats an earlier heading (ignoring case)");
     }
     names.Clear();
-    for (int f = 0; f < section.fields_size(); ++f) {
+    const int fields = std::min<int64_t>(section.fields_size(), limits.max_fields_per_section);
+    if (section.fields_size() > fields) {
+      problems.Add(path() + "." + Indexed("fields", fields),
+                   "beyond the limit of " + std::to_string(limits.max_fields_per_section) +
+                       " fields per section");
+    }
+    for (int f = 0; f < fields; ++f) {
       const v1::Field& field = section.fields(f);
       auto field_path = [&path, f] { return path() + "." + Indexed("fields", f); };
+      CheckFieldLengths(field, field_path, limit);
       if (field.name().empty()) {
         problems.Add(field_path() + ".name", "must not be empty");
       } else if (!names.Insert(field.name())) {
@@ -200,11 +284,13 @@ void CheckSections(const v1::Record& record, Problems& problems) {
 
 }  // namespace
 
-Status ValidateRecord(const v1::Record& record) {
+Status ValidateRecord(const v1::Record& record, const RecordLimits& limits) {
   Problems problems;
+  const TextLimit limit(limits, problems);
   CheckIdentity(record, problems);
   CheckSubject(record.subject(), problems);
-  CheckSections(record, problems);
+  CheckTextLengths(record, limit);
+  CheckSections(record, limits, limit, problems);
   return problems.ToStatus();
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "gallery/v1/record.pb.h"
+#include "hub/common/record_limits.h"
 #include "hub/common/status.h"
 
 namespace gallery::ingest {
@@ -23,7 +24,9 @@ inline constexpr size_t kMaxRecordIdBytes = 200;
 // retracts not both set and neither naming the record itself; every section has a heading
 // without '/' that is unique in the record; field names are non-empty and unique within
 // their section; every field has a value. Headings and field names are compared ignoring
-// ASCII case, as the router matches them.
-Status ValidateRecord(const v1::Record& record);
+// ASCII case, as the router matches them. The record keeps within `limits`: a section or
+// field count over the limit is reported once, at the first item beyond it ("sections[256]:
+// beyond the limit of 256 sections"), an over-long text at its path.
+Status ValidateRecord(const v1::Record& record, const RecordLimits& limits = {});
 
 }  // namespace gallery::ingest

@@ -35,8 +35,8 @@ class DocumentParser {
       : errors_(errors), yaml_(agencies, errors), headings_(headings), seen_(seen),
         loaded_(loaded) {}
 
-  void Parse(std::string_view text) {
-    const YAML::Node root = ParseYaml(text, errors_);
+  void Parse(std::string_view text, const YamlLimits& limits) {
+    const YAML::Node root = ParseYaml(text, errors_, limits);
     if (!errors_.empty()) return;
     if (!root.IsMap()) {
       // An empty file has no position of its own; point at its start.
@@ -247,7 +247,7 @@ class DocumentParser {
 
 void RuleLoader::AddDocument(std::string_view yaml, const std::string& file) {
   YamlErrors errors(file);
-  DocumentParser(agencies_, errors, headings_, seen_, loaded_).Parse(yaml);
+  DocumentParser(agencies_, errors, headings_, seen_, loaded_).Parse(yaml, yaml_limits_);
   errors_.insert(errors_.end(), errors.messages().begin(), errors.messages().end());
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hub/common/agency.h"
+#include "hub/common/yaml_util.h"
 #include "hub/router/heading_loader.h"
 #include "hub/router/rule.h"
 
@@ -25,8 +26,9 @@ struct LoadedRules {
 // Every problem is collected as "file:line:col: message" rather than stopping at the first.
 class RuleLoader {
  public:
-  explicit RuleLoader(const std::vector<Agency>& agencies)
-      : agencies_(agencies), headings_(agencies) {}
+  // Each document must keep within `yaml_limits`.
+  explicit RuleLoader(const std::vector<Agency>& agencies, const YamlLimits& yaml_limits = {})
+      : agencies_(agencies), yaml_limits_(yaml_limits), headings_(agencies) {}
 
   // Parses one protocol document; `file` names it in errors and in SourceLocations.
   void AddDocument(std::string_view yaml, const std::string& file);
@@ -45,6 +47,7 @@ class RuleLoader {
 
  private:
   const std::vector<Agency>& agencies_;
+  YamlLimits yaml_limits_;
   HeadingLoader headings_;
   LoadedRules loaded_;
   Seen seen_;

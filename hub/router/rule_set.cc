@@ -122,7 +122,8 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadString(std::string_view yaml
 }
 
 Result<std::shared_ptr<const RuleSet>> RuleSet::LoadDirectory(const std::string& dir,
-                                                              std::vector<Agency> agencies) {
+                                                              std::vector<Agency> agencies,
+                                                              const YamlLimits& yaml_limits) {
   std::error_code ec;
   const fs::file_status status = fs::status(dir, ec);
   if (!fs::exists(status)) return NotFound("rules folder '" + dir + "' does not exist");
@@ -139,7 +140,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadDirectory(const std::string&
   std::sort(files.begin(), files.end(),
             [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
 
-  RuleLoader loader(agencies);
+  RuleLoader loader(agencies, yaml_limits);
   ContentHasher hasher;
   for (const fs::path& path : files) {
     std::ifstream in(path, std::ios::binary);

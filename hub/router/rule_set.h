@@ -31,9 +31,10 @@ class RuleSet {
   // line; unknown agencies, kinds, duplicate rule ids and protocol names are errors.
   // Other files (README.md, dot files) and sub-folders are ignored; a folder with no rule
   // files gives an empty set, which shares nothing. A missing `dir` is kNotFound, one that
-  // cannot be listed or read kFailedPrecondition. Blocks on file I/O; thread-safe.
-  static Result<std::shared_ptr<const RuleSet>> LoadDirectory(const std::string& dir,
-                                                              std::vector<Agency> agencies);
+  // cannot be listed or read kFailedPrecondition. Each file must keep within
+  // `yaml_limits`. Blocks on file I/O; thread-safe.
+  static Result<std::shared_ptr<const RuleSet>> LoadDirectory(
+      const std::string& dir, std::vector<Agency> agencies, const YamlLimits& yaml_limits = {});
   // As LoadDirectory for one document; `file` names it in errors.
   static Result<std::shared_ptr<const RuleSet>> LoadString(std::string_view yaml,
                                                            const std::string& file,

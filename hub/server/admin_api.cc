@@ -106,13 +106,15 @@ admin::AdminResponse HandleRules(const admin::AdminRequest& request, const Rules
   const std::string previous = rules.current()->content_hash();
   auto loaded = rules.reload("admin API");
   if (!loaded.ok()) {
+    // Held here: status() returns a copy, which must outlive the views into its message.
+    const Status refused = loaded.status();
     json errors = json::array();
-    for (std::string_view rest = loaded.status().message(); !rest.empty();) {
+    for (std::string_view rest = refused.message(); !rest.empty();) {
       const auto end = rest.find('\n');
       errors.push_back(std::string(rest.substr(0, end)));
       rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
     }
-    return Json(loaded.status().code() == Code::kInvalidArgument ? 422 : 503,
+    return Json(refused.code() == Code::kInvalidArgument ? 422 : 503,
                 {{"error", "rule set refused; the running set stays in force"},
                  {"running", previous},
                  {"errors", errors}});

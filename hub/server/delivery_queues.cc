@@ -170,6 +170,7 @@ bool DeliveryQueues::Fail(const std::string& agency, uint64_t delivery_id,
   }
   spdlog::warn("agency {}: delivery {} moved to the dead letters after {} failed attempts", agency,
                delivery_id, failures.count);
+  if (on_dead_letter_) on_dead_letter_(agency, delivery_id, failures.last_reason);
   failures_[agency].erase(delivery_id);
   metrics_.DeadLettered(agency);
   return true;

@@ -48,6 +48,11 @@ class DeliveryQueues {
   // Ack timeouts and backoffs. Call often (every ~100 ms).
   void CheckTimers(Clock::time_point now);
 
+  // Called once a delivery is durably dead-lettered (for the audit log).
+  using DeadLetterFn = std::function<void(const std::string& recipient, uint64_t delivery_id,
+                                          const std::string& reason)>;
+  void OnDeadLetter(DeadLetterFn on_dead_letter) { on_dead_letter_ = std::move(on_dead_letter); }
+
   size_t subscriptions() const { return subscriptions_.size(); }
   // Deliveries in flight per subscribed agency (for metrics).
   std::vector<std::pair<std::string, size_t>> InFlightCounts() const;
@@ -71,6 +76,7 @@ class DeliveryQueues {
   const config::HubConfig& config_;
   HubMetrics& metrics_;
   SendFn send_;
+  DeadLetterFn on_dead_letter_;
   std::unordered_map<std::string, Subscription> subscriptions_;  // by agency
   OutgoingFrame frame_;             // reused for every frame sent
   std::vector<uint64_t> frame_ids_;  // the delivery ids in frame_

@@ -70,6 +70,13 @@ HubMetrics::HubMetrics()
           "gallery_protocol_review_overdue",
           "1 when the protocol is past its review date and so permits nothing, else 0.",
           {"protocol"})),
+      audit_chain_length_(registry_.AddGauge("gallery_audit_chain_length",
+                                             "Entries in the audit log.", {})),
+      audit_chain_head_(registry_.AddGauge(
+          "gallery_audit_chain_head_info",
+          "The audit log's last entry hash: keep it to check later that no entry was cut "
+          "off the end (hubctl audit verify --head).",
+          {"hash"})),
       rule_reloads_(registry_.AddCounter("gallery_rule_reloads_total",
                                          "Rule set reloads asked for, by result: loaded, "
                                          "unchanged, or refused (the running set stays).",
@@ -77,7 +84,11 @@ HubMetrics::HubMetrics()
       consent_overrides_(registry_.AddCounter(
           "gallery_consent_overrides_total",
           "Deliveries permitted by a consent-override rule (safeguarding), by recipient and rule.",
-          {"recipient", "rule"})) {}
+          {"recipient", "rule"})),
+      auth_refusals_(registry_.AddCounter("gallery_auth_refusals_total",
+                                          "Connections or sessions refused at authentication, "
+                                          "by reason.",
+                                          {"reason"})) {}
 
 HubMetrics::SourceCounters& HubMetrics::Source(const std::string& source) {
   auto it = sources_.find(source);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "hub/metrics/metrics.h"
@@ -41,6 +42,14 @@ class HubMetrics {
     consent_overrides_.WithLabels({recipient, rule}).Increment();
   }
 
+  // A client was refused at authentication: `reason` is "unknown_key", "expired_key",
+  // "mechanism" (no CURVE), "handshake" (another failed handshake) or "agency_mismatch" (a
+  // Hello naming another agency than its key's). Thread-safe: the authentication handler
+  // counts from its own thread.
+  void AuthRefused(std::string_view reason) {
+    auth_refusals_.WithLabels({std::string(reason)}).Increment();
+  }
+
   // Gauges refreshed at each scrape by the hub's collector.
   metrics::Family<metrics::Gauge>& queue_depth() { return queue_depth_; }
   metrics::Family<metrics::Gauge>& in_flight() { return in_flight_; }
@@ -48,6 +57,8 @@ class HubMetrics {
   metrics::Family<metrics::Gauge>& dead_letters() { return dead_letters_; }
   metrics::Family<metrics::Gauge>& rule_set() { return rule_set_; }
   metrics::Family<metrics::Gauge>& protocol_review_overdue() { return protocol_review_overdue_; }
+  metrics::Family<metrics::Gauge>& audit_chain_length() { return audit_chain_length_; }
+  metrics::Family<metrics::Gauge>& audit_chain_head() { return audit_chain_head_; }
 
  private:
   // A source's counters, looked up once per agency rather than per record.
@@ -86,8 +97,11 @@ class HubMetrics {
   metrics::Family<metrics::Gauge>& dead_letters_;
   metrics::Family<metrics::Gauge>& rule_set_;
   metrics::Family<metrics::Gauge>& protocol_review_overdue_;
+  metrics::Family<metrics::Gauge>& audit_chain_length_;
+  metrics::Family<metrics::Gauge>& audit_chain_head_;
   metrics::Family<metrics::Counter>& rule_reloads_;
   metrics::Family<metrics::Counter>& consent_overrides_;
+  metrics::Family<metrics::Counter>& auth_refusals_;
 
   std::unordered_map<std::string, SourceCounters> sources_;
   std::unordered_map<std::string, RecipientCounters> recipients_;

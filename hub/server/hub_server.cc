@@ -6,9 +6,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "hub/audit/audit_events.h"
+#include "hub/audit/audit_hash.h"
 #include "hub/common/wire_codes.h"
+#include "hub/admin/bearer_token.h"
 #include "hub/server/admin_api.h"
 #include "hub/server/publish_view.h"
+#include "hub/server/secure_endpoint.h"
 #include "hub/common/now_micros.h"
 
 namespace gallery::server {
@@ -21,6 +25,8 @@ constexpr int kMaxBatch = 2048;
 constexpr auto kTimerInterval = std::chrono::milliseconds(100);
 constexpr size_t kMaxHeldAcks = 1'000'000;
 constexpr auto kPurgeInterval = std::chrono::minutes(1);
+// How often the audit chain's head is logged, for checking later that nothing was cut off.
+constexpr auto kAuditHeadLogInterval = std::chrono::minutes(5);
 // The batch arena's first block, kept across batches, and the size of any further ones: a
 // full batch of 1 KB records fits in a few blocks.
 constexpr size_t kArenaBlockBytes = 4 << 20;
@@ -49,27 +55,71 @@ Result<std::unique_ptr<HubServer>> HubServer::Create(config::HubConfig config,
     socket.set(zmq::sockopt::router_mandatory, 1);
     socket.set(zmq::sockopt::sndhwm, 100000);
     socket.set(zmq::sockopt::rcvhwm, 100000);
-    socket.bind(config.endpoint);
+    // A frame somewhat over max_frame_bytes is answered with a Reject naming the limit
+    // (HandleMessage); one over twice the limit is cut off by ZeroMQ while it arrives,
+    // dropping that connection, so no peer can make the hub buffer more.
+    socket.set(zmq::sockopt::maxmsgsize, 2 * static_cast<int64_t>(config.max_frame_bytes));
   } catch (const zmq::error_t& e) {
-    return Unavailable("cannot bind " + config.endpoint + ": " + e.what());
+    return Unavailable("cannot set up " + config.endpoint + ": " + e.what());
   }
   // The store has recovered when opened: its facts are every commit that was confirmed.
   auto registry = registry::Registry::Load(*store, config.agencies);
   if (!registry.ok()) return registry.status();
   spdlog::info("registry: {} subjects from {} facts", (*registry)->subject_count(),
                (*registry)->fact_count());
+  auto audit_head = audit::LoadHead(*store);
+  if (!audit_head.ok()) return audit_head.status();
+  auto pseudonym = audit::SubjectPseudonym::Open(config.audit_subject_key_file, /*create=*/true);
+  if (!pseudonym.ok()) return pseudonym.status();
   const std::string admin_listen = config.admin_listen;
+  std::string admin_token;
+  if (!config.admin_token_file.empty()) {
+    auto token = admin::ReadTokenFile(config.admin_token_file);
+    if (!token.ok()) return token.status();
+    admin_token = std::move(token).value();
+  }
   std::unique_ptr<HubServer> server(new HubServer(std::move(config), std::move(rules),
                                                   std::move(store), std::move(registry).value(),
                                                   std::move(context), std::move(socket)));
   HubServer* hub = server.get();
+  hub->audit_ = std::make_unique<audit::AuditChain>(*hub->store_, std::move(audit_head).value(),
+                                                    std::move(pseudonym).value());
+  GALLERY_RETURN_IF_ERROR(hub->audit_->Append(audit::RuleSetLoaded(*hub->rules_, "start")));
+  hub->LogAuditHead();
+  hub->next_head_log_ = Clock::now() + kAuditHeadLogInterval;
+  hub->queues_.OnDeadLetter(
+      [hub](const std::string& recipient, uint64_t delivery_id, const std::string& reason) {
+        std::string record_id;
+        if (auto letters = hub->store_->DeadLetters(); letters.ok()) {
+          for (auto it = letters->rbegin(); it != letters->rend(); ++it) {
+            if (it->recipient == recipient && it->delivery_id == delivery_id) {
+              record_id = it->record_id;
+              break;
+            }
+          }
+        }
+        hub->Audit(audit::DeadLettered(record_id, recipient, reason));
+      });
+  // Bound once the server exists, so that the authentication handler can count refusals.
+  auto zap = BindSecureEndpoint(
+      hub->context_, hub->socket_, hub->config_,
+      [hub](std::string_view reason) { hub->metrics_.AuthRefused(reason); });
+  if (!zap.ok()) return zap.status();
+  hub->zap_ = std::move(zap).value();
   hub->metrics_.registry().AddCollector([hub] { hub->CollectGauges(); });
   auto admin = admin::AdminServer::Start(admin_listen, [hub](const admin::AdminRequest& request) {
     const RulesControl rules_control{
         [hub] { return hub->rules_; },
         [hub](std::string_view trigger) { return hub->ReloadRules(trigger); }};
-    return HandleAdminRequest(request, *hub->store_, hub->queues_, hub->metrics_, rules_control);
-  });
+    admin::AdminResponse response =
+        HandleAdminRequest(request, *hub->store_, hub->queues_, hub->metrics_, rules_control);
+    // What changes state, or shows a record's contents, is audited.
+    if ((request.method != "GET" && request.method != "HEAD") ||
+        request.query.find("contents=true") != std::string::npos) {
+      hub->Audit(audit::AdminAction(request.method, request.path, response.status, ""));
+    }
+    return response;
+  }, std::move(admin_token));
   if (!admin.ok()) return admin.status();
   server->admin_ = std::move(admin).value();
   return server;
@@ -97,10 +147,12 @@ HubServer::HubServer(config::HubConfig config, std::shared_ptr<const router::Rul
 std::string HubServer::endpoint() const { return socket_.get(zmq::sockopt::last_endpoint); }
 
 Result<std::shared_ptr<const router::RuleSet>> HubServer::ReloadRules(std::string_view trigger) {
-  auto loaded = router::RuleSet::LoadDirectory(config_.rules_dir, config_.agencies);
+  auto loaded =
+      router::RuleSet::LoadDirectory(config_.rules_dir, config_.agencies, config_.yaml_limits);
   const std::string running = rules_->content_hash().substr(0, 12);
   if (!loaded.ok()) {
     metrics_.RuleReload("refused");
+    Audit(audit::RuleSetRefused(trigger, rules_->content_hash(), loaded.status().message()));
     spdlog::error("rule set reload ({}) refused, rule set {} stays in force:\n{}", trigger,
                   running, loaded.status().message());
     return loaded.status();
@@ -111,11 +163,24 @@ Result<std::shared_ptr<const router::RuleSet>> HubServer::ReloadRules(std::strin
     return rules_;
   }
   metrics_.RuleReload("loaded");
+  Audit(audit::RuleSetLoaded(**loaded, trigger));
   spdlog::info("rule set reload ({}): rule set {} ({} rules, {} protocols) replaces {}", trigger,
                (*loaded)->content_hash().substr(0, 12), (*loaded)->rules().size(),
                (*loaded)->protocols().size(), running);
   rules_ = *loaded;
   return rules_;
+}
+
+Status HubServer::ReloadKeys(std::string_view trigger) {
+  auto keys = ReloadAgencyKeys(config_);
+  if (!keys.ok()) {
+    spdlog::error("agency key reload ({}) refused, the running keys stay:\n{}", trigger,
+                  keys.status().message());
+    return keys.status();
+  }
+  zap_->SwapKeys(std::move(keys).value());
+  spdlog::info("agency key reload ({}): new keys apply from the next connection", trigger);
+  return OkStatus();
 }
 
 Status HubServer::Run(const std::atomic<bool>& stop, std::atomic<bool>* reload_rules) {
@@ -145,9 +210,14 @@ Status HubServer::Run(const std::atomic<bool>& stop, std::atomic<bool>* reload_r
     }
     CheckTimers();
     admin_->RunPending();
-    if (reload_rules != nullptr && reload_rules->exchange(false)) (void)ReloadRules("SIGHUP");
+    if (reload_rules != nullptr && reload_rules->exchange(false)) {
+      (void)ReloadRules("SIGHUP");
+      (void)ReloadKeys("SIGHUP");
+    }
   }
   CommitBatch();
+  FlushAudit();
+  LogAuditHead();
   socket_.set(zmq::sockopt::linger, 2000);
   spdlog::info("hub {} stopped", config_.hub_id);
   return OkStatus();
@@ -194,7 +264,7 @@ void HubServer::HandleMessage(const std::string& routing_id, zmq::message_t& pay
     return;
   }
   if (frame.has_hello()) {
-    HandleHello(routing_id, frame.hello());
+    HandleHello(routing_id, frame.hello(), payload);
     return;
   }
   auto it = sessions_.find(routing_id);
@@ -226,11 +296,25 @@ void HubServer::HandleMessage(const std::string& routing_id, zmq::message_t& pay
   }
 }
 
-void HubServer::HandleHello(const std::string& routing_id, const v1::Hello& hello) {
+void HubServer::HandleHello(const std::string& routing_id, const v1::Hello& hello,
+                            const zmq::message_t& payload) {
   if (hello.protocol_version() != kProtocolVersion) {
     Reject(routing_id, 0, "",
            InvalidArgument("protocol_version " + std::to_string(hello.protocol_version()) +
                            " not supported (this hub speaks 1)"));
+    return;
+  }
+  // Under CURVE the session's agency is the one whose key the connection authenticated
+  // with (the ZAP handler's User-Id), never the one a Hello names.
+  const char* user_id = zmq_msg_gets(payload.handle(), "User-Id");
+  const std::string authenticated = user_id != nullptr ? user_id : "";
+  if (!config_.security.allow_plaintext && hello.agency() != authenticated) {
+    metrics_.AuthRefused("agency_mismatch");
+    spdlog::warn("refused session: Hello names agency '{}', the connection's key is agency '{}'",
+                 hello.agency(), authenticated);
+    Reject(routing_id, 0, "",
+           Unauthenticated("Hello names agency '" + hello.agency() +
+                           "' but this connection's key belongs to agency '" + authenticated + "'"));
     return;
   }
   if (config_.FindAgency(hello.agency()) == nullptr) {
@@ -272,7 +356,8 @@ void HubServer::HandlePublish(const std::string& routing_id, Session& session,
     }
     if (publish.sequence() == blocked->second) resend_awaited_.erase(blocked);
   }
-  if (Status status = CheckPublishedRecord(*record, session.agency); !status.ok()) {
+  if (Status status = CheckPublishedRecord(*record, session.agency, config_.record_limits);
+      !status.ok()) {
     spdlog::info("rejected record {} from {}: {}", record->record_id(), session.agency,
                  status.message());
     RejectRecord(routing_id, session.agency, publish.sequence(), record->record_id(), status);
@@ -293,10 +378,13 @@ void HubServer::HandleAck(Session& session, const v1::Ack& ack) {
 }
 
 void HubServer::CommitBatch() {
+  FlushAudit();  // events before the batch are chained before it
   if (publishes_.empty() && acks_.empty()) return;
-  // What the batch teaches the registry stands only if the batch is journaled.
+  // What the batch teaches the registry, and its audit entries, stand only if the batch is
+  // journaled.
   registry_->BeginBatch();
-  auto records = PrepareBatch(publishes_, *rules_, *registry_, *store_, NowMicros());
+  const audit::ChainHead audit_head = audit_->head();
+  auto records = PrepareBatch(publishes_, *rules_, *registry_, *store_, NowMicros(), *audit_);
   const auto commit_started = Clock::now();
   Status status = records.ok() ? store_->Commit(*records, acks_, rules_->content_hash())
                                : records.status();
@@ -304,6 +392,7 @@ void HubServer::CommitBatch() {
     registry_->CommitBatch();
   } else {
     registry_->RollbackBatch();
+    audit_->Restore(audit_head);
   }
   const auto committed = Clock::now();
   if (records.ok()) {
@@ -395,13 +484,27 @@ void HubServer::CheckTimers() {
 
   queues_.CheckTimers(now);
   if (now >= next_purge_) PurgeExpiredPayloads(now);
+  if (now >= next_head_log_) {
+    next_head_log_ = now + kAuditHeadLogInterval;
+    LogAuditHead();
+  }
 }
 
 void HubServer::PurgeExpiredPayloads(Clock::time_point now) {
   next_purge_ = now + kPurgeInterval;
   const int64_t window_us = int64_t{config_.retention_hours} * 3600 * 1'000'000;
-  auto purged = store_->PurgePayloads(NowMicros() - window_us);
+  FlushAudit();
+  const audit::ChainHead audit_head = audit_->head();
+  auto purged = store_->PurgePayloads(
+      NowMicros() - window_us, [this](const std::vector<std::string>& record_ids) {
+        audit_log::v1::Entry entry = audit::Purge(record_ids);
+        return audit_->Seal(entry);
+      });
   if (!purged.ok()) {
+    // The purge's entry may be stored even so (the journal commits it before rewriting
+    // segments): the store says where the chain now ends.
+    auto stored_head = audit::LoadHead(*store_);
+    audit_->Restore(stored_head.ok() ? std::move(stored_head).value() : audit_head);
     spdlog::error("retention purge failed: {}", purged.status().ToString());
     return;
   }
@@ -440,6 +543,9 @@ void HubServer::CollectGauges() {
         .WithLabels({protocol.name})
         .Set(now_us >= protocol.expires_at_us ? 1 : 0);
   }
+  metrics_.audit_chain_length().WithLabels({}).Set(static_cast<double>(audit_->head().seq));
+  metrics_.audit_chain_head().Clear();
+  metrics_.audit_chain_head().WithLabels({audit::Hex(audit_->head().hash)}).Set(1);
   metrics_.rule_set().Clear();
   metrics_.rule_set()
       .WithLabels({rules_->content_hash(), std::to_string(rules_->rules().size())})
@@ -450,7 +556,38 @@ void HubServer::RejectRecord(const std::string& routing_id, const std::string& s
                              uint64_t sequence, const std::string& record_id,
                              const Status& status) {
   metrics_.RecordRejected(source, v1::Code_Name(ToWireCode(status.code())));
+  const auto session = sessions_.find(routing_id);
+  audit_pending_.push_back(
+      audit::RecordRejected(session == sessions_.end() ? source : session->second.agency, source,
+                            record_id, v1::Code_Name(ToWireCode(status.code())),
+                            status.message()));
   Reject(routing_id, sequence, record_id, status);
+}
+
+void HubServer::Audit(audit_log::v1::Entry entry) {
+  audit_pending_.push_back(std::move(entry));
+  FlushAudit();
+}
+
+void HubServer::FlushAudit() {
+  if (audit_pending_.empty()) return;
+  const audit::ChainHead before = audit_->head();
+  std::vector<std::string> sealed;
+  sealed.reserve(audit_pending_.size());
+  for (auto& entry : audit_pending_) sealed.push_back(audit_->Seal(entry));
+  if (Status status = store_->AppendAudit(sealed); !status.ok()) {
+    // Only events outside the records' path wait here (refusals, admin, rules): losing them
+    // while the store refuses is logged, and keeps the chain whole.
+    audit_->Restore(before);
+    spdlog::error("audit log: {} entries not written: {}", audit_pending_.size(),
+                  status.ToString());
+  }
+  audit_pending_.clear();
+}
+
+void HubServer::LogAuditHead() const {
+  spdlog::info("audit log head: entry {} hash {}", audit_->head().seq,
+               audit::Hex(audit_->head().hash));
 }
 
 void HubServer::DropSession(const std::string& routing_id, const char* why) {

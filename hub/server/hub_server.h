@@ -14,9 +14,11 @@
 
 #include "gallery/v1/wire.pb.h"
 #include "hub/admin/admin_server.h"
+#include "hub/audit/audit_chain.h"
 #include "hub/config/hub_config.h"
 #include "hub/registry/registry.h"
 #include "hub/router/rule_set.h"
+#include "hub/security/zap_handler.h"
 #include "hub/server/delivery_queues.h"
 #include "hub/server/hub_metrics.h"
 #include "hub/server/ingest.h"
@@ -43,7 +45,8 @@ class HubServer {
 
   // Serves until `stop` becomes true, then drains: journals the batch in hand and gives
   // its confirms up to two seconds to leave before the socket closes. Whenever
-  // `reload_rules` is set (SIGHUP), clears it and reloads the rules (ReloadRules).
+  // `reload_rules` is set (SIGHUP), clears it and reloads the rules (ReloadRules) and the
+  // agency keys (ReloadKeys).
   // Returns a non-ok Status only when the hub cannot go on (the socket failed).
   Status Run(const std::atomic<bool>& stop, std::atomic<bool>* reload_rules = nullptr);
 
@@ -51,6 +54,11 @@ class HubServer {
   // every record is routed whole under one set. kInvalidArgument (file:line:col messages)
   // when invalid: the running set stays in force. `trigger` names who asked, for the log.
   Result<std::shared_ptr<const router::RuleSet>> ReloadRules(std::string_view trigger);
+
+  // Reads the agency keys again (the config file's and the key folder's) and swaps them in
+  // for the next handshakes; sessions already open stay. When they are invalid the running
+  // keys stay and the errors are logged. Returns that error, or ok.
+  Status ReloadKeys(std::string_view trigger);
 
  private:
   HubServer(config::HubConfig config, std::shared_ptr<const router::RuleSet> rules,
@@ -61,7 +69,9 @@ class HubServer {
   Result<int> ReadBatch();
   // Keeps `payload` (moving it into held_) when its record waits for the batch's commit.
   void HandleMessage(const std::string& routing_id, zmq::message_t& payload);
-  void HandleHello(const std::string& routing_id, const v1::Hello& hello);
+  // `payload` carries the connection's authenticated agency (ZAP User-Id).
+  void HandleHello(const std::string& routing_id, const v1::Hello& hello,
+                   const zmq::message_t& payload);
   void HandlePublish(const std::string& routing_id, Session& session, v1::Publish& publish,
                      zmq::message_t& payload);
   void HandleAck(Session& session, const v1::Ack& ack);
@@ -76,6 +86,11 @@ class HubServer {
                     const std::string& record_id, const Status& status);
   // Retention: drops payloads delivered more than retention_hours ago.
   void PurgeExpiredPayloads(Clock::time_point now);
+  // Appends `entry` to the audit log now; logs when it cannot.
+  void Audit(audit_log::v1::Entry entry);
+  // Appends the entries audit_pending_ holds, in one durable write.
+  void FlushAudit();
+  void LogAuditHead() const;
   void DropSession(const std::string& routing_id, const char* why);
   void Reject(const std::string& routing_id, uint64_t sequence, const std::string& record_id,
               const Status& status);
@@ -90,9 +105,15 @@ class HubServer {
   std::unique_ptr<registry::Registry> registry_;
   zmq::context_t context_;
   zmq::socket_t socket_;
+  // Authenticates the socket's peers; goes before the socket and context it serves.
+  std::unique_ptr<security::ZapHandler> zap_;
 
   std::unordered_map<std::string, Session> sessions_;            // by routing id
   HubMetrics metrics_;
+  std::unique_ptr<audit::AuditChain> audit_;
+  // Events audited with the next write (refused records: one sync for many).
+  std::vector<audit_log::v1::Entry> audit_pending_;
+  Clock::time_point next_head_log_;
   DeliveryQueues queues_;
   std::unique_ptr<admin::AdminServer> admin_;
   // Frames of the batch in hand live on this arena, records included, until the batch is

@@ -34,7 +34,9 @@ constexpr const char* kUsage = R"(usage: hubd --config FILE [--endpoint EP] [--s
 
 Stops cleanly on SIGTERM or SIGINT. On SIGHUP reloads the rules folder: a valid rule set
 replaces the running one between two batches; an invalid one is refused with its errors
-logged, and the running set stays in force.
+logged, and the running set stays in force. It also reads the agency keys again (the
+config's public_keys and security.agency_keys_dir): new keys apply from the next
+connection; invalid ones are refused with their errors logged, and the running keys stay.
 )";
 
 }  // namespace
@@ -77,7 +79,8 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   if (config->log_format == "json") spdlog::set_formatter(std::make_unique<gallery::JsonLogFormatter>());
 
-  auto rules = gallery::router::RuleSet::LoadDirectory(config->rules_dir, config->agencies);
+  auto rules = gallery::router::RuleSet::LoadDirectory(config->rules_dir, config->agencies,
+                                                       config->yaml_limits);
   if (!rules.ok()) {
     std::cerr << rules.status().message() << "\n";
     return 2;

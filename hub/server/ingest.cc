@@ -5,6 +5,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "hub/audit/record_audit.h"
 #include "hub/ingest/record_validator.h"
 #include "hub/router/redacted_encoder.h"
 
@@ -16,19 +17,21 @@ constexpr uint8_t kReceivedAtTag = (11 << 3) | 2;
 
 }  // namespace
 
-Status CheckPublishedRecord(v1::Record& record, const std::string& session_agency) {
+Status CheckPublishedRecord(v1::Record& record, const std::string& session_agency,
+                            const RecordLimits& limits) {
   if (record.source_agency().empty()) record.set_source_agency(session_agency);
   if (record.source_agency() != session_agency) {
     return PermissionDenied("source_agency: '" + record.source_agency() +
                             "' does not match the publishing agency '" + session_agency + "'");
   }
-  return ingest::ValidateRecord(record);
+  return ingest::ValidateRecord(record, limits);
 }
 
 Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& batch,
                                                    const router::RuleSet& rules,
                                                    registry::Registry& registry,
-                                                   store::Store& store, int64_t received_at_us) {
+                                                   store::Store& store, int64_t received_at_us,
+                                                   audit::AuditChain& audit) {
   std::vector<std::string> ids;
   ids.reserve(batch.size());
   std::unordered_set<std::string_view> seen;
@@ -51,6 +54,7 @@ Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& 
   // Reused record after record, so that routing a batch allocates little.
   router::RoutePlan plan;
   std::vector<std::string> views;  // one serialized redaction per distinct view
+  audit_log::v1::Entry audit_entry;
   for (auto& publish : batch) {
     if (publish.duplicate) continue;
     v1::Record& record = *publish.record;
@@ -100,6 +104,9 @@ Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& 
       entry.withholdings.push_back(
           {std::move(withholding.agency), std::move(withholding.reason), withholding.kind});
     }
+    audit::DescribeRecord(record, entry, plan, audit.pseudonym(), rules.content_hash(),
+                          audit_entry);
+    entry.audit_entry = audit.Seal(audit_entry);
   }
   return out;
 }

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "gallery/v1/record.pb.h"
+#include "hub/audit/audit_chain.h"
+#include "hub/common/record_limits.h"
 #include "hub/common/status.h"
 #include "hub/registry/registry.h"
 #include "hub/router/rule_set.h"
@@ -36,14 +38,19 @@ struct PendingPublish {
 // into its entry, to be journaled with it), so that it is routed on what it taught; the
 // caller brackets the call in a registry batch, rolled back if the commit fails. Each
 // distinct redaction of a record is serialized once, straight from the record, and copied
-// to the recipients that share it. Errors come from the store (kUnavailable).
+// to the recipients that share it. Each new record's audit entry is sealed on `audit`
+// (NewRecord::audit_entry); the caller restores the chain's head if the commit fails.
+// Errors come from the store (kUnavailable).
 Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& batch,
                                                    const router::RuleSet& rules,
                                                    registry::Registry& registry,
-                                                   store::Store& store, int64_t received_at_us);
+                                                   store::Store& store, int64_t received_at_us,
+                                                   audit::AuditChain& audit);
 
 // The publisher's agency is the record's source: fills it when empty and refuses a record
-// that claims another agency. Then checks the record itself (see ingest::ValidateRecord).
-Status CheckPublishedRecord(v1::Record& record, const std::string& session_agency);
+// that claims another agency. Then checks the record itself within `limits` (see
+// ingest::ValidateRecord).
+Status CheckPublishedRecord(v1::Record& record, const std::string& session_agency,
+                            const RecordLimits& limits);
 
 }  // namespace gallery::server

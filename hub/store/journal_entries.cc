@@ -215,6 +215,23 @@ bool DecodeRegistryFacts(std::string_view body, uint64_t& seq,
   return in.ok() && in.done();
 }
 
+void EncodeAudit(std::span<const std::string_view> entries, std::string& out) {
+  Encoder enc(out);
+  EncodeStrings(enc, entries);
+}
+
+bool DecodeAudit(std::string_view body, std::vector<std::string_view>& entries) {
+  Decoder in(body);
+  DecodeStrings(in, entries);
+  return in.ok() && in.done() && !entries.empty();
+}
+
+uint64_t AuditEntryCount(std::string_view body) {
+  Decoder in(body);
+  const uint64_t count = in.Count();
+  return in.ok() ? count : 0;
+}
+
 void EncodePurge(std::span<const uint64_t> seqs, std::string& out) {
   Encoder enc(out);
   enc.Varint(seqs.size());

@@ -84,6 +84,12 @@ void EncodeRegistryFacts(uint64_t seq, std::span<const std::string> facts, std::
 bool DecodeRegistryFacts(std::string_view body, uint64_t& seq,
                          std::vector<std::string_view>& facts);
 
+// Audit log entries, in order.
+void EncodeAudit(std::span<const std::string_view> entries, std::string& out);
+bool DecodeAudit(std::string_view body, std::vector<std::string_view>& entries);
+// How many entries an audit entry's body holds, without decoding them; 0 when undecodable.
+uint64_t AuditEntryCount(std::string_view body);
+
 // Records (by seq, ascending) whose payloads retention removed.
 void EncodePurge(std::span<const uint64_t> seqs, std::string& out);
 bool DecodePurge(std::string_view body, std::vector<uint64_t>& seqs);

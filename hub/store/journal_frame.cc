@@ -20,7 +20,7 @@ uint32_t GetFixed32(const char* in) {
 
 bool KnownKind(uint8_t kind) {
   return kind >= static_cast<uint8_t>(EntryKind::kRecord) &&
-         kind <= static_cast<uint8_t>(EntryKind::kRegistryFacts);
+         kind <= static_cast<uint8_t>(EntryKind::kAudit);
 }
 
 }  // namespace

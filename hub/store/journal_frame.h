@@ -25,6 +25,7 @@ enum class EntryKind : uint8_t {
   kDrop = 5,        // a dead letter given up
   kPurge = 6,       // records whose payloads retention removed
   kRegistryFacts = 7,  // what the record before it taught the registry; never purged
+  kAudit = 8,          // audit log entries (Store::AuditEntries); never purged
 };
 
 // Starts a frame at the end of `out`; returns its offset for FinishFrame. The caller then

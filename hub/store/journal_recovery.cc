@@ -155,6 +155,14 @@ Status JournalStore::Apply(const Frame& frame, Location at) {
       // Read back only when asked for (RegistryFacts): the registry keeps its own state.
       fact_entries_.push_back(at);
       return OkStatus();
+    case EntryKind::kAudit: {
+      // Read back only when asked for (AuditEntries).
+      const uint64_t count = AuditEntryCount(frame.body);
+      if (count == 0) return DataLoss("undecodable audit entries");
+      audit_frames_.push_back({at, audit_count_});
+      audit_count_ += count;
+      return OkStatus();
+    }
   }
   return DataLoss("unknown entry kind");
 }

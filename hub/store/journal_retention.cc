@@ -20,7 +20,7 @@ constexpr auto kActiveSegmentMinAge = std::chrono::minutes(10);
 
 }  // namespace
 
-Result<uint64_t> JournalStore::PurgePayloads(int64_t before_us) {
+Result<uint64_t> JournalStore::PurgePayloads(int64_t before_us, const PurgeAudit& audit) {
   GALLERY_RETURN_IF_ERROR(CheckWritable());
   std::vector<uint64_t> seqs;
   for (uint64_t seq = 1; seq <= records_.size(); ++seq) {
@@ -28,10 +28,27 @@ Result<uint64_t> JournalStore::PurgePayloads(int64_t before_us) {
     if (!slot.purged && slot.unsettled == 0 && slot.settled_at_us < before_us) seqs.push_back(seq);
   }
   if (!seqs.empty()) {
+    std::string audit_entry;
+    if (audit) {
+      std::vector<std::string> ids;
+      ids.reserve(seqs.size());
+      CachedRecord scratch;
+      for (uint64_t seq : seqs) {
+        GALLERY_ASSIGN_OR_RETURN(const CachedRecord* record, RecordPayloads(seq, scratch));
+        ids.push_back(record->record_id);
+      }
+      audit_entry = audit(ids);
+    }
     buffer_.clear();
-    const size_t at = BeginFrame(buffer_);
+    size_t at = BeginFrame(buffer_);
     EncodePurge(seqs, buffer_);
-    FinishFrame(buffer_, at, EntryKind::kPurge, true);
+    FinishFrame(buffer_, at, EntryKind::kPurge, audit_entry.empty());
+    if (!audit_entry.empty()) {
+      at = BeginFrame(buffer_);
+      const std::string_view entries[] = {audit_entry};
+      EncodeAudit(entries, buffer_);
+      FinishFrame(buffer_, at, EntryKind::kAudit, true);
+    }
     GALLERY_RETURN_IF_ERROR(Append(buffer_));
   }
   const Segment& active = segments_.rbegin()->second;
@@ -57,15 +74,17 @@ Status JournalStore::RewriteSegment(uint32_t number) {
   out.reserve(data.size());
   std::vector<std::pair<uint64_t, Location>> moved;  // record seq, new location
   std::vector<Location> moved_facts;                 // in order, as in fact_entries_
+  std::vector<Location> moved_audit;                 // in order, as in audit_frames_
   Frame frame;
   size_t offset = 0;
   for (; ReadFrame(data, offset, frame) == FrameRead::kOk; offset += frame.size) {
     if (frame.kind != EntryKind::kRecord) {
       // Registry facts are kept whole: they are the registry's only memory of the record.
-      if (frame.kind == EntryKind::kRegistryFacts) {
-        moved_facts.push_back({number, static_cast<uint32_t>(out.size()),
-                               static_cast<uint32_t>(frame.size)});
-      }
+      // So are audit entries: their hashes chain them byte for byte.
+      const Location moved_to{number, static_cast<uint32_t>(out.size()),
+                              static_cast<uint32_t>(frame.size)};
+      if (frame.kind == EntryKind::kRegistryFacts) moved_facts.push_back(moved_to);
+      if (frame.kind == EntryKind::kAudit) moved_audit.push_back(moved_to);
       out.append(data.substr(offset, frame.size));
       continue;
     }
@@ -113,6 +132,9 @@ Status JournalStore::RewriteSegment(uint32_t number) {
   auto facts = std::find_if(fact_entries_.begin(), fact_entries_.end(),
                             [&](const Location& at) { return at.segment == number; });
   for (const Location& location : moved_facts) *facts++ = location;
+  auto audit = std::find_if(audit_frames_.begin(), audit_frames_.end(),
+                            [&](const AuditFrame& f) { return f.at.segment == number; });
+  for (const Location& location : moved_audit) (audit++)->at = location;
   spdlog::info("store {}: retention rewrote {} without {} records' payloads ({} -> {} bytes)", dir_,
                SegmentFileName(number), segment.purged_present, segment.size, out.size());
   segment.size = out.size();

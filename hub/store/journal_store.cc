@@ -213,7 +213,9 @@ Status JournalStore::Commit(std::span<const NewRecord> records, std::span<const 
   std::unordered_map<std::string_view, uint64_t> last_ids;
   std::vector<uint64_t> delivery_ids;
   uint64_t seq = records_.size();
+  std::vector<std::string_view> audit;
   for (const auto& record : records) {
+    if (!record.audit_entry.empty()) audit.push_back(record.audit_entry);
     if (!batch_ids.insert(record.record_id).second) continue;
     GALLERY_ASSIGN_OR_RETURN(uint64_t existing, FindRecord(record.record_id));
     if (existing != 0) continue;  // already journaled: stored and routed once
@@ -234,6 +236,11 @@ Status JournalStore::Commit(std::span<const NewRecord> records, std::span<const 
       EncodeRegistryFacts(seq, record.registry_facts, buffer_);
       FinishFrame(buffer_, last_frame, EntryKind::kRegistryFacts, false);
     }
+  }
+  if (!audit.empty()) {
+    last_frame = BeginFrame(buffer_);
+    EncodeAudit(audit, buffer_);
+    FinishFrame(buffer_, last_frame, EntryKind::kAudit, false);
   }
   if (!acks.empty()) {
     // Only acks that settle a queued delivery are journaled; the rest change nothing.
@@ -263,6 +270,37 @@ Status JournalStore::Commit(std::span<const NewRecord> records, std::span<const 
   (void)ReadOwnFrame(buffer_, last_frame, last);
   FinishFrame(buffer_, last_frame, last.kind, true);
   return Append(buffer_);
+}
+
+Status JournalStore::AppendAudit(std::span<const std::string> entries) {
+  if (entries.empty()) return OkStatus();
+  GALLERY_RETURN_IF_ERROR(CheckWritable());
+  buffer_.clear();
+  const size_t frame = BeginFrame(buffer_);
+  EncodeAudit(std::vector<std::string_view>(entries.begin(), entries.end()), buffer_);
+  FinishFrame(buffer_, frame, EntryKind::kAudit, true);
+  return Append(buffer_);
+}
+
+Result<std::vector<std::string>> JournalStore::AuditEntries(uint64_t after, size_t limit) {
+  std::vector<std::string> out;
+  // The frame holding entry `after` (from 0): the last one starting at or before it.
+  auto frame = std::upper_bound(audit_frames_.begin(), audit_frames_.end(), after,
+                                [](uint64_t at, const AuditFrame& f) { return at < f.first; });
+  if (frame != audit_frames_.begin()) --frame;
+  std::string buffer;
+  std::vector<std::string_view> entries;
+  for (; frame != audit_frames_.end() && out.size() < limit; ++frame) {
+    GALLERY_ASSIGN_OR_RETURN(Frame read, ReadEntry(frame->at, buffer));
+    if (read.kind != EntryKind::kAudit || !DecodeAudit(read.body, entries)) {
+      return DataLoss("store file " + segments_[frame->at.segment].path +
+                      ": undecodable audit entries at offset " + std::to_string(frame->at.offset));
+    }
+    for (size_t i = 0; i < entries.size() && out.size() < limit; ++i) {
+      if (frame->first + i >= after) out.emplace_back(entries[i]);
+    }
+  }
+  return out;
 }
 
 Status JournalStore::Append(std::string_view frames) {

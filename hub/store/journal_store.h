@@ -67,7 +67,11 @@ class JournalStore final : public Store {
   // Marks the settled records purged (one journal entry), then rewrites each closed segment
   // holding their payloads without them (new file, fsync, rename, directory fsync). The
   // active segment is closed first when it holds such payloads and is big or old enough.
-  Result<uint64_t> PurgePayloads(int64_t before_us) override;
+  using Store::PurgePayloads;
+  Result<uint64_t> PurgePayloads(int64_t before_us, const PurgeAudit& audit) override;
+  Status AppendAudit(std::span<const std::string> entries) override;
+  Result<uint64_t> AuditCount() override { return audit_count_; }
+  Result<std::vector<std::string>> AuditEntries(uint64_t after, size_t limit) override;
 
   // Segment files in the directory now (for tests and diagnostics).
   size_t segment_count() const { return segments_.size(); }
@@ -106,6 +110,11 @@ class JournalStore final : public Store {
     std::string record_id;
     std::string source_agency;
     std::string record_type;
+  };
+  // One audit frame: where it is and the position of its first entry (from 0).
+  struct AuditFrame {
+    Location at;
+    uint64_t first = 0;
   };
   struct Segment {
     std::string path;
@@ -162,6 +171,8 @@ class JournalStore final : public Store {
   std::unordered_map<uint32_t, int> read_fds_;  // sealed segments opened for reading
   std::vector<RecordSlot> records_;
   std::vector<Location> fact_entries_;  // the registry facts entries, in journal order
+  std::vector<AuditFrame> audit_frames_;  // in journal order
+  uint64_t audit_count_ = 0;
   RecordIdIndex index_;
   std::map<std::string, Recipient, std::less<>> recipients_;
   std::map<uint64_t, Letter> letters_;

@@ -53,6 +53,7 @@ class SummaryBuilder {
       case EntryKind::kDrop:
       case EntryKind::kPurge:
       case EntryKind::kRegistryFacts:
+      case EntryKind::kAudit:
         return true;
     }
     return false;

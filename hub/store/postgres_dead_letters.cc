@@ -96,13 +96,39 @@ Status PostgresStore::DropDeadLetter(uint64_t id) {
   return OkStatus();
 }
 
-Result<uint64_t> PostgresStore::PurgePayloads(int64_t before_us) {
+Result<uint64_t> PostgresStore::PurgePayloads(int64_t before_us, const PurgeAudit& audit) {
   GALLERY_RETURN_IF_ERROR(Ready());
-  pg::Params params;
-  params.Int64(before_us);
-  GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr purged,
-                           Run(pg::kPurge, params, PGRES_TUPLES_OK, "purging payloads"));
-  return static_cast<uint64_t>(pg::GetInt64(purged.get(), 0, 0));
+  // With an audit entry, one transaction: the purge and its entry stand or fall together.
+  if (audit) GALLERY_RETURN_IF_ERROR(Exec("BEGIN", "starting a purge"));
+  auto purge = [&]() -> Result<uint64_t> {
+    pg::Params params;
+    params.Int64(before_us);
+    GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr purged,
+                             Run(pg::kPurge, params, PGRES_TUPLES_OK, "purging payloads"));
+    const int rows = PQntuples(purged.get());
+    if (audit && rows > 0) {
+      std::vector<std::string> record_ids;
+      record_ids.reserve(static_cast<size_t>(rows));
+      for (int row = 0; row < rows; ++row) record_ids.push_back(pg::GetBytes(purged.get(), row, 0));
+      const std::string entry = audit(record_ids);
+      if (!entry.empty()) {
+        pg::ArrayParam entries(pg::kByteaOid);
+        entries.AddBytes(entry);
+        pg::Params append;
+        append.Array(entries);
+        GALLERY_RETURN_IF_ERROR(
+            Run(pg::kAppendAudit, append, PGRES_COMMAND_OK, "appending to the audit log").status());
+      }
+    }
+    if (audit) GALLERY_RETURN_IF_ERROR(Exec("COMMIT", "committing a purge"));
+    return static_cast<uint64_t>(rows);
+  };
+  auto purged = purge();
+  if (!purged.ok() && audit && conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK &&
+      PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+    (void)Exec("ROLLBACK", "rolling back");
+  }
+  return purged;
 }
 
 }  // namespace gallery::store

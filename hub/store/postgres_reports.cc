@@ -115,4 +115,48 @@ Result<std::vector<std::string>> PostgresStore::RegistryFacts() {
   });
 }
 
+Status PostgresStore::AppendAudit(std::span<const std::string> entries) {
+  if (entries.empty()) return OkStatus();
+  // One statement: all of the entries or none. Redone after a lost connection, it adds
+  // those the first attempt did not.
+  return RetryingOnLostConnection([&]() -> Result<bool> {
+           GALLERY_RETURN_IF_ERROR(Ready());
+           pg::ArrayParam audit(pg::kByteaOid);
+           for (const std::string& entry : entries) audit.AddBytes(entry);
+           pg::Params params;
+           params.Array(audit);
+           GALLERY_RETURN_IF_ERROR(Run(pg::kAppendAudit, params, PGRES_COMMAND_OK,
+                                       "appending to the audit log")
+                                       .status());
+           return true;
+         })
+      .status();
+}
+
+Result<uint64_t> PostgresStore::AuditCount() {
+  return RetryingOnLostConnection([&]() -> Result<uint64_t> {
+    GALLERY_RETURN_IF_ERROR(Ready());
+    GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr rows, Run(pg::kAuditCount, pg::Params(),
+                                                     PGRES_TUPLES_OK, "counting audit entries"));
+    return static_cast<uint64_t>(pg::GetInt64(rows.get(), 0, 0));
+  });
+}
+
+Result<std::vector<std::string>> PostgresStore::AuditEntries(uint64_t after, size_t limit) {
+  return RetryingOnLostConnection([&]() -> Result<std::vector<std::string>> {
+    GALLERY_RETURN_IF_ERROR(Ready());
+    pg::Params params;
+    params.Int64(static_cast<int64_t>(std::min<uint64_t>(after, INT64_MAX)));
+    params.Int64(static_cast<int64_t>(std::min<uint64_t>(limit, INT64_MAX)));
+    GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr rows, Run(pg::kAuditEntries, params, PGRES_TUPLES_OK,
+                                                     "reading the audit log"));
+    std::vector<std::string> out;
+    out.reserve(static_cast<size_t>(PQntuples(rows.get())));
+    for (int row = 0; row < PQntuples(rows.get()); ++row) {
+      out.push_back(pg::GetBytes(rows.get(), row, 0));
+    }
+    return out;
+  });
+}
+
 }  // namespace gallery::store

@@ -74,6 +74,10 @@ CREATE TABLE IF NOT EXISTS {S}.registry_facts(
   idx bigint NOT NULL,
   fact bytea NOT NULL,
   PRIMARY KEY(seq, idx));
+CREATE TABLE IF NOT EXISTS {S}.audit_log(
+  seq bigint PRIMARY KEY,
+  entry bytea NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS audit_log_entries ON {S}.audit_log(md5(entry));
 INSERT INTO {S}.meta(key, value) VALUES('format', '{F}') ON CONFLICT (key) DO NOTHING;
 )sql";
 
@@ -198,12 +202,22 @@ constexpr std::string_view kStatements[] = {
     "    (d.acked_at_us IS NOT NULL AND d.acked_at_us < $1::int8)"
     "    OR (l.dropped_at_us IS NOT NULL AND l.dropped_at_us < $1::int8)"
     "    OR l.retried_at_us IS NOT NULL))"
-    "  RETURNING r.seq)"
-    " SELECT count(*) FROM p",
+    "  RETURNING r.seq, r.record_id)"
+    " SELECT record_id FROM p ORDER BY seq",
     // kRegistryFacts
     "SELECT fact FROM {S}.registry_facts ORDER BY seq, idx",
+    // kAppendAudit: each entry once, so that a commit redone after a lost connection adds
+    // nothing (entries are unique: each holds its predecessor's hash).
+    "INSERT INTO {S}.audit_log(seq, entry)"
+    " SELECT (SELECT coalesce(max(seq), 0) FROM {S}.audit_log) + x.ord, x.entry"
+    " FROM unnest($1::bytea[]) WITH ORDINALITY AS x(entry, ord)"
+    " ON CONFLICT ((md5(entry))) DO NOTHING",
+    // kAuditCount
+    "SELECT coalesce(max(seq), 0) FROM {S}.audit_log",
+    // kAuditEntries
+    "SELECT entry FROM {S}.audit_log WHERE seq > $1::int8 ORDER BY seq LIMIT $2::int8",
 };
-static_assert(std::size(kStatements) == 15);
+static_assert(std::size(kStatements) == 18);
 
 std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {

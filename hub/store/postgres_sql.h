@@ -26,6 +26,9 @@ enum Stmt : int {
   kDropDeadLetter,
   kPurge,
   kRegistryFacts,
+  kAppendAudit,
+  kAuditCount,
+  kAuditEntries,
   kStmtCount
 };
 

@@ -254,6 +254,7 @@ Status PostgresStore::CommitPipelined(std::span<const NewRecord> records,
   ArrayParam p_records(pg::kInt4Oid), p_idxs(pg::kInt4Oid), p_bytes(pg::kByteaOid);
   ArrayParam w_records(pg::kInt4Oid), w_agencies(pg::kTextOid), w_reasons(pg::kTextOid);
   ArrayParam f_records(pg::kInt4Oid), f_facts(pg::kByteaOid);
+  ArrayParam audit(pg::kByteaOid);
   if (!records.empty()) {
     for (size_t i = 0; i < records.size(); ++i) {
       const NewRecord& record = records[i];
@@ -291,6 +292,7 @@ Status PostgresStore::CommitPipelined(std::span<const NewRecord> records,
         f_records.AddInt32(ord);
         f_facts.AddBytes(fact);
       }
+      if (!record.audit_entry.empty()) audit.AddBytes(record.audit_entry);
     }
     for (const ArrayParam* array : {&ids, &sources, &types, &gps, &received, &payloads}) {
       journal.Array(*array);
@@ -302,6 +304,12 @@ Status PostgresStore::CommitPipelined(std::span<const NewRecord> records,
       journal.Array(*array);
     }
     calls.push_back({pg::kJournalBatch, &journal, PGRES_TUPLES_OK, "journaling records"});
+  }
+  Params audit_params;
+  if (audit.size() > 0) {
+    audit_params.Array(audit);
+    calls.push_back(
+        {pg::kAppendAudit, &audit_params, PGRES_COMMAND_OK, "appending to the audit log"});
   }
 
   // Acks, one statement per recipient; then COMMIT: the whole commit is one round trip.

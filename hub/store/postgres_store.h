@@ -43,13 +43,17 @@ class PostgresStore final : public Store {
   Result<std::vector<RecordSummary>> Summaries() override;
   Result<std::vector<ReceivedRecord>> ReceivedSince(int64_t since_us) override;
   Result<std::vector<std::string>> RegistryFacts() override;
+  Status AppendAudit(std::span<const std::string> entries) override;
+  Result<uint64_t> AuditCount() override;
+  Result<std::vector<std::string>> AuditEntries(uint64_t after, size_t limit) override;
   Status DeadLetterDelivery(const std::string& recipient, uint64_t delivery_id, uint32_t attempts,
                             const std::string& reason, int64_t at_us) override;
   Result<std::vector<DeadLetter>> DeadLetters() override;
   Result<DeadLetter> GetDeadLetter(uint64_t id, bool with_payload) override;
   Result<uint64_t> RetryDeadLetter(uint64_t id) override;
   Status DropDeadLetter(uint64_t id) override;
-  Result<uint64_t> PurgePayloads(int64_t before_us) override;
+  using Store::PurgePayloads;
+  Result<uint64_t> PurgePayloads(int64_t before_us, const PurgeAudit& audit) override;
 
   // The server process serving this store's connection (0 when disconnected); for tests
   // that cut the connection.

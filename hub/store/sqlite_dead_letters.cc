@@ -137,7 +137,7 @@ Status SqliteStore::DropDeadLetter(uint64_t id) {
   }, "dropping a dead letter");
 }
 
-Result<uint64_t> SqliteStore::PurgePayloads(int64_t before_us) {
+Result<uint64_t> SqliteStore::PurgePayloads(int64_t before_us, const PurgeAudit& audit) {
   int64_t purged = 0;
   Status status = InTransaction([&]() -> Status {
     // A delivery is settled when acked, or when its dead letter was dropped or retried (the
@@ -157,6 +157,16 @@ Result<uint64_t> SqliteStore::PurgePayloads(int64_t before_us) {
     select.Bind(1, before_us);
     GALLERY_RETURN_IF_ERROR(Done(db_, select.Step(), "choosing records to purge"));
     purged = sqlite3_changes(db_);
+    if (audit && purged > 0) {
+      Statement ids(db_, "SELECT r.record_id FROM purge p JOIN records r ON r.seq = p.seq"
+                         " ORDER BY p.seq");
+      std::vector<std::string> record_ids;
+      int rc;
+      while ((rc = ids.Step()) == SQLITE_ROW) record_ids.push_back(ids.ColumnText(0));
+      GALLERY_RETURN_IF_ERROR(Done(db_, rc, "listing records to purge"));
+      const std::string entry = audit(record_ids);
+      if (!entry.empty()) GALLERY_RETURN_IF_ERROR(InsertAudit(entry));
+    }
     GALLERY_RETURN_IF_ERROR(Exec(db_,
         "DELETE FROM payloads WHERE seq IN (SELECT seq FROM purge);"
         "UPDATE records SET payload = x'' WHERE seq IN (SELECT seq FROM purge);"

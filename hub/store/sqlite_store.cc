@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS registry_facts(
   idx INTEGER NOT NULL,
   fact BLOB NOT NULL,
   PRIMARY KEY(seq, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit_log(
+  seq INTEGER PRIMARY KEY,
+  entry BLOB NOT NULL);
 )sql";
 
 
@@ -107,6 +110,7 @@ SqliteStore::~SqliteStore() {
   insert_delivery_ = Statement();
   insert_withholding_ = Statement();
   insert_fact_ = Statement();
+  insert_audit_ = Statement();
   ack_delivery_ = Statement();
   pending_ = Statement();
   sqlite3_close(db_);
@@ -124,6 +128,8 @@ void SqliteStore::Prepare() {
   insert_withholding_ =
       Statement(db_, "INSERT INTO withholdings(seq, agency, reason) VALUES(?1, ?2, ?3)");
   insert_fact_ = Statement(db_, "INSERT INTO registry_facts(seq, idx, fact) VALUES(?1, ?2, ?3)");
+  // Without AUTOINCREMENT a new row's seq is the largest plus one: positions without gaps.
+  insert_audit_ = Statement(db_, "INSERT INTO audit_log(entry) VALUES(?1)");
   ack_delivery_ = Statement(db_,
       "UPDATE deliveries SET acked_at_us = ?3 WHERE recipient = ?1 AND delivery_id = ?2"
       " AND acked_at_us IS NULL AND dead_letter_id IS NULL");
@@ -193,8 +199,10 @@ Status SqliteStore::CommitInTransaction(std::span<const NewRecord> records,
     insert_record_.BindBlob(7, record.payload);
     int rc = insert_record_.Step();
     if (rc != SQLITE_DONE) return SqliteError(db_, rc, "journaling record " + record.record_id);
-    if (sqlite3_changes(db_) == 0) continue;  // already journaled: stored and routed once
-    const int64_t seq = sqlite3_last_insert_rowid(db_);
+    const bool journaled = sqlite3_changes(db_) != 0;
+    const int64_t seq = sqlite3_last_insert_rowid(db_);  // read before the audit row's
+    if (!record.audit_entry.empty()) GALLERY_RETURN_IF_ERROR(InsertAudit(record.audit_entry));
+    if (!journaled) continue;  // already journaled: stored and routed once
     // Recipients given identical redactions share one stored copy.
     std::vector<std::pair<const std::string*, int64_t>> stored;
     for (const auto& delivery : record.deliveries) {
@@ -252,6 +260,7 @@ Status SqliteStore::CommitInTransaction(std::span<const NewRecord> records,
   insert_delivery_.Reset();
   insert_withholding_.Reset();
   insert_fact_.Reset();
+  insert_audit_.Reset();
   ack_delivery_.Reset();
   return OkStatus();
 }

@@ -37,7 +37,11 @@ class SqliteStore final : public Store {
   Result<DeadLetter> GetDeadLetter(uint64_t id, bool with_payload) override;
   Result<uint64_t> RetryDeadLetter(uint64_t id) override;
   Status DropDeadLetter(uint64_t id) override;
-  Result<uint64_t> PurgePayloads(int64_t before_us) override;
+  using Store::PurgePayloads;
+  Result<uint64_t> PurgePayloads(int64_t before_us, const PurgeAudit& audit) override;
+  Status AppendAudit(std::span<const std::string> entries) override;
+  Result<uint64_t> AuditCount() override;
+  Result<std::vector<std::string>> AuditEntries(uint64_t after, size_t limit) override;
 
  private:
   explicit SqliteStore(sqlite3* db);
@@ -45,6 +49,8 @@ class SqliteStore final : public Store {
   // Runs `work` in one durable transaction; rolls back if it fails.
   Status InTransaction(const std::function<Status()>& work, std::string_view what);
   Status LoadDeliveryCounters();
+  // Inside a transaction (sqlite_audit.cc).
+  Status InsertAudit(const std::string& entry);
   // The summaries of the records received at or after `since_us`, in journal order; with
   // `received`, each one's time of receipt and payload too (sqlite_reports.cc).
   Status ReadSummaries(int64_t since_us, std::vector<RecordSummary>& out,
@@ -60,6 +66,7 @@ class SqliteStore final : public Store {
   Statement insert_delivery_;
   Statement insert_withholding_;
   Statement insert_fact_;
+  Statement insert_audit_;
   Statement ack_delivery_;
   Statement pending_;
   // Highest delivery id given to each recipient. Ids count per recipient, so a recipient

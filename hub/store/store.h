@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -43,6 +44,10 @@ struct NewRecord {
   std::vector<NewDelivery> deliveries;
   std::vector<NewWithholding> withholdings;
   std::vector<std::string> registry_facts;  // opaque, hub/registry's encoding, in order
+  // The record's audit entry, opaque (hub/audit's encoding); empty for none. Journaled in
+  // the record's commit even when the record itself is skipped as already present, so that
+  // the audit log never misses an entry its writer sealed.
+  std::string audit_entry;
 };
 
 // A journaled delivery not yet acked.
@@ -97,6 +102,10 @@ struct DeadLetter {
   int64_t at_us = 0;          // when it was given up (microseconds since the epoch)
   std::string payload;        // the redacted record; filled only on request
 };
+
+// Given the ids of the records a purge removes the payloads of, returns the audit entry
+// to journal in the purge's own commit (empty: none).
+using PurgeAudit = std::function<std::string(const std::vector<std::string>& record_ids)>;
 
 // Not thread-safe: hubd drives its store from one thread. Every method may block on disk.
 class Store {
@@ -155,8 +164,26 @@ class Store {
   // Retention: removes the payloads (as received and as redacted) of every record whose
   // deliveries were all acked, or dropped from the dead letters, before `before_us`, and
   // of records that had no recipient, received before `before_us`. Metadata, decisions
-  // and withholdings stay. Returns how many records were purged.
-  virtual Result<uint64_t> PurgePayloads(int64_t before_us) = 0;
+  // and withholdings stay. Returns how many records were purged. When records are purged
+  // and `audit` is given, the entry it returns is appended to the audit log in the same
+  // commit.
+  virtual Result<uint64_t> PurgePayloads(int64_t before_us, const PurgeAudit& audit) = 0;
+  Result<uint64_t> PurgePayloads(int64_t before_us) { return PurgePayloads(before_us, nullptr); }
+
+  // The audit log (hub/audit): entries are opaque to the store, kept in the order written,
+  // never changed or removed (retention and recovery keep them byte for byte). Those of a
+  // commit's records (NewRecord::audit_entry) are appended by Commit, in record order.
+
+  // Durably appends `entries`, for events outside a commit. kUnavailable when the disk
+  // refuses; none of them is then stored.
+  virtual Status AppendAudit(std::span<const std::string> entries) = 0;
+
+  // How many audit entries the store holds.
+  virtual Result<uint64_t> AuditCount() = 0;
+
+  // Up to `limit` audit entries, in order, from the one after the first `after` (entry
+  // positions count from 1, so `after` 0 reads from the start).
+  virtual Result<std::vector<std::string>> AuditEntries(uint64_t after, size_t limit) = 0;
 };
 
 }  // namespace gallery::store

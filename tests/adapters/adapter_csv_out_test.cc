@@ -84,11 +84,12 @@ class AdapterCsvOutTest : public ::testing::Test {
   }
 
   void StartWriter() {
-    writer_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{TestRegion::Binary("adapter-csv-out"), "--hub", endpoint_,
-                                 "--agency", "dn-central", "--out", out_.string(), "--mapping",
-                                 mapping_, "--log-level", "debug"},
-        (region_.dir() / "writer.log").string());
+    std::vector<std::string> argv = {TestRegion::Binary("adapter-csv-out"), "--hub", endpoint_,
+                                     "--agency", "dn-central", "--out", out_.string(), "--mapping",
+                                     mapping_, "--log-level", "debug"};
+    const std::vector<std::string> keys = region_.KeyFlags("dn-central");
+    argv.insert(argv.end(), keys.begin(), keys.end());
+    writer_ = std::make_unique<ChildProcess>(argv, (region_.dir() / "writer.log").string());
   }
 
   void Publish(const std::vector<v1::Record>& records) {

@@ -164,14 +164,22 @@ class AdapterCsvHubTest : public ::testing::Test {
         std::chrono::seconds(30));
   }
 
+  // RunAdapter with `agency`'s --key and --hub-key added.
+  RunResult RunAs(const std::string& agency, std::vector<std::string> args) {
+    const std::vector<std::string> keys = region_.KeyFlags(agency);
+    args.insert(args.begin(), keys.begin(), keys.end());
+    return RunAdapter(args);
+  }
+
   TestRegion region_{"adapter-csv", kAgencies, kRules};
 };
 
 TEST_F(AdapterCsvHubTest, FileThatDoesNotFitTheMappingPublishesNothing) {
   const std::string endpoint = region_.StartHub();
   const RunResult r =
-      RunAdapter({"--hub", endpoint, "--mapping", DemoMapping("asc-county-assessments"),
-                  DemoSample("asc-county-assessments"), DemoSample("dn-central-assessments")});
+      RunAs("asc-county", {"--hub", endpoint, "--mapping", DemoMapping("asc-county-assessments"),
+                           DemoSample("asc-county-assessments"),
+                           DemoSample("dn-central-assessments")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("column 'Assessment ID' (record_id) is not in the header of " +
                                DemoSample("dn-central-assessments")));
@@ -185,12 +193,12 @@ TEST_F(AdapterCsvHubTest, PublishesEveryRowAndReimportIsAllDuplicates) {
   const std::vector<std::string> args = {
       "--hub",        endpoint, "--mapping", DemoMapping("asc-county-assessments"),
       "--timeout-ms", "20000",  sample};
-  const RunResult first = RunAdapter(args);
+  const RunResult first = RunAs("asc-county", args);
   EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
   EXPECT_EQ(first.out, sample + ": 4 rows, 4 confirmed, 0 duplicates, 0 rejected\n");
   ASSERT_TRUE(AllDelivered(4)) << "see " << region_.dir();
 
-  const RunResult again = RunAdapter(args);
+  const RunResult again = RunAs("asc-county", args);
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_EQ(again.out, sample + ": 4 rows, 0 confirmed, 4 duplicates, 0 rejected\n");
   // Confirms follow the journal commit, so nothing more can be on its way.
@@ -232,8 +240,8 @@ TEST_F(AdapterCsvHubTest, RefusedRowsAreListedByLineWithoutPatientValues) {
                             "    fields: [{name: Washing, column: Washing}]\n"
                             "  - heading: House/garden\n"
                             "    fields: [{name: Access, column: Garden}]\n";
-  const RunResult r = RunAdapter(
-      {"--verbose", "--hub", endpoint, "--timeout-ms", "20000", "--mapping", mapping, csv});
+  const RunResult r = RunAs("asc-county", {"--verbose", "--hub", endpoint, "--timeout-ms", "20000",
+                                           "--mapping", mapping, csv});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_EQ(r.out, csv + ": 4 rows, 1 confirmed, 0 duplicates, 3 rejected\n" +  //
                        csv +
@@ -263,8 +271,9 @@ TEST_F(AdapterCsvHubTest, AgencyFlagOverridesTheMapping) {
   const std::string endpoint = region_.StartHub();
   region_.StartSink("asc-county");
   const RunResult r =
-      RunAdapter({"--hub", endpoint, "--agency", "asc-west", "--timeout-ms", "20000", "--mapping",
-                  DemoMapping("gp-hillview-referrals"), DemoSample("gp-hillview-referrals")});
+      RunAs("asc-west", {"--hub", endpoint, "--agency", "asc-west", "--timeout-ms", "20000",
+                         "--mapping", DemoMapping("gp-hillview-referrals"),
+                         DemoSample("gp-hillview-referrals")});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   ASSERT_TRUE(AllDelivered(2)) << "see " << region_.dir();
   region_.StopSinks();
@@ -286,8 +295,9 @@ TEST_F(AdapterCsvHubTest, SilentHubMeansExitThreeWithUnconfirmedRows) {
   ASSERT_EQ(::kill(hub, SIGSTOP), 0);
   ASSERT_TRUE(WaitFor([&] { return IsStopped(hub); }, std::chrono::seconds(10)));
   const std::string sample = DemoSample("gp-riverside-referrals");
-  const RunResult r = RunAdapter({"--hub", endpoint, "--timeout-ms", "300", "--mapping",
-                                  DemoMapping("gp-riverside-referrals"), sample});
+  const RunResult r = RunAs("gp-riverside", {"--hub", endpoint, "--timeout-ms", "300",
+                                             "--mapping", DemoMapping("gp-riverside-referrals"),
+                                             sample});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_EQ(r.out, sample + ": 2 rows, 0 confirmed, 0 duplicates, 0 rejected, 2 unconfirmed\n");
   EXPECT_THAT(r.err, HasSubstr("not confirmed by the hub in time"));
@@ -295,8 +305,9 @@ TEST_F(AdapterCsvHubTest, SilentHubMeansExitThreeWithUnconfirmedRows) {
   // Nothing reached the stopped hub (it never completed the handshake), so importing the
   // same file once it answers again confirms every row.
   ASSERT_EQ(::kill(hub, SIGCONT), 0);
-  const RunResult again = RunAdapter({"--hub", endpoint, "--timeout-ms", "20000", "--mapping",
-                                      DemoMapping("gp-riverside-referrals"), sample});
+  const RunResult again = RunAs("gp-riverside", {"--hub", endpoint, "--timeout-ms", "20000",
+                                                 "--mapping", DemoMapping("gp-riverside-referrals"),
+                                                 sample});
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_EQ(again.out, sample + ": 2 rows, 2 confirmed, 0 duplicates, 0 rejected\n");
   EXPECT_EQ(region_.JournaledRecords(), 2u);
@@ -304,12 +315,16 @@ TEST_F(AdapterCsvHubTest, SilentHubMeansExitThreeWithUnconfirmedRows) {
 
 TEST_F(AdapterCsvHubTest, RefusedSessionExitsOne) {
   const std::string endpoint = region_.StartHub();
-  const RunResult r = RunAdapter({"--hub", endpoint, "--agency", "gp-elsewhere", "--timeout-ms",
-                                  "10000", "--mapping", DemoMapping("gp-riverside-referrals"),
-                                  DemoSample("gp-riverside-referrals")});
+  // gp-riverside's key: an agency without one cannot even connect.
+  const RunResult r = RunAs("gp-riverside",
+                            {"--hub", endpoint, "--agency", "gp-elsewhere", "--timeout-ms",
+                             "10000", "--mapping", DemoMapping("gp-riverside-referrals"),
+                             DemoSample("gp-riverside-referrals")});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_THAT(r.err,
-              HasSubstr("UNAUTHENTICATED: hub refused session: unknown agency 'gp-elsewhere'"));
+              HasSubstr("UNAUTHENTICATED: hub refused session: Hello names agency "
+                        "'gp-elsewhere' but this connection's key belongs to agency "
+                        "'gp-riverside'"));
   EXPECT_EQ(region_.JournaledRecords(), 0u);
 }
 

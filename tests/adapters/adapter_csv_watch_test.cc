@@ -97,10 +97,11 @@ class AdapterCsvWatchTest : public ::testing::Test {
   }
 
   void StartWatcher() {
-    watcher_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{TestRegion::Binary("adapter-csv"), "--watch", drop_.string(),
-                                 "--hub", endpoint_, "--mapping", mapping_, "--verbose"},
-        (region_.dir() / "watcher.log").string());
+    std::vector<std::string> argv = {TestRegion::Binary("adapter-csv"), "--watch", drop_.string(),
+                                     "--hub", endpoint_, "--mapping", mapping_, "--verbose"};
+    const std::vector<std::string> keys = region_.KeyFlags("asc-county");
+    argv.insert(argv.end(), keys.begin(), keys.end());
+    watcher_ = std::make_unique<ChildProcess>(argv, (region_.dir() / "watcher.log").string());
     // Files dropped before the watch is set up would wait for the fallback rescan.
     const size_t starts = ++watcher_starts_;
     ASSERT_TRUE(WaitFor(

@@ -65,7 +65,7 @@ inline constexpr const char* kAgenciesYaml = R"(agencies:
 inline std::string Protocol(const std::string& name, const std::string& extra = "") {
   return "protocol: " + name +
          "\nversion: 1\nowners: [County Council]\napproved: 2026-01-01\n"
-         "review_by: 2027-12-31\nlegal_basis: UK GDPR 6(1)(e)\n" +
+         "review_by: 2099-12-31\nlegal_basis: UK GDPR 6(1)(e)\n" +
          extra + "rules:\n";
 }
 

@@ -6,8 +6,11 @@
 
 #include <cstdio>
 
+#include <google/protobuf/util/time_util.h>
+
 #include "hub/common/now_micros.h"
 #include "hub/config/hub_config.h"
+#include "hub/registry/registry.h"
 #include "hub/store/store_factory.h"
 #include "tests/governance/governance_test_util.h"
 
@@ -59,6 +62,30 @@ class HubctlRulesTest : public ::testing::Test {
                                          testing::kAgenciesYaml);
     old_ = dir_.Write("old/p.yaml", Protocol("p") + kToHousing);
     old_ = dir_.path() + "/old";
+  }
+
+  // Journals `records` as hubd does: each teaches the registry first, and what it taught is
+  // journaled with it.
+  void JournalLearning(std::vector<v1::Record> records) {
+    auto config = config::LoadHubConfig(config_);
+    ASSERT_TRUE(config.ok()) << config.status().message();
+    auto store = store::OpenStore(*config);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    registry::Registry registry(config->agencies);
+    std::vector<store::NewRecord> entries;
+    for (v1::Record& record : records) {
+      *record.mutable_received_at() =
+          google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(NowMicros());
+      store::NewRecord& entry = entries.emplace_back();
+      entry.registry_facts = registry.Learn(record);
+      ASSERT_FALSE(entry.registry_facts.empty()) << record.record_id() << " taught nothing";
+      entry.record_id = record.record_id();
+      entry.source_agency = record.source_agency();
+      entry.record_type = record.record_type();
+      entry.received_at_us = NowMicros();
+      entry.payload = record.SerializeAsString();
+    }
+    ASSERT_TRUE((*store)->Commit(entries, {}, "test-hash").ok());
   }
 
   // Journals `count` assessments from asc, received now.
@@ -119,7 +146,7 @@ TEST_F(HubctlRulesTest, CheckExitsZeroOnACleanSetTwoOnWarningsOneOnErrors) {
 
 TEST_F(HubctlRulesTest, CheckReportsExpiredProtocolsAsOfTodayInJson) {
   const CommandResult result =
-      Hubctl("rules check " + old_ + " --config " + config_ + " --today 2028-01-01 --format json");
+      Hubctl("rules check " + old_ + " --config " + config_ + " --today 2100-01-01 --format json");
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_THAT(result.output, HasSubstr("\"code\":\"protocol-expired\""));
   EXPECT_THAT(result.output, HasSubstr("\"line\":5"));
@@ -145,6 +172,58 @@ TEST_F(HubctlRulesTest, ExplainShowsWhoReceivesWhatAndWhoIsWithheld) {
                                    " --config " + config_ + " --no-store --to dn");
   EXPECT_EQ(one.exit_code, 0) << one.output;
   EXPECT_THAT(one.output, Not(HasSubstr("housing")));
+}
+
+v1::Record Teaching(const std::string& id, const std::string& source, const std::string& type,
+                    const std::string& field, const std::string& value) {
+  v1::Record record;
+  record.set_record_id(id);
+  record.set_source_agency(source);
+  record.set_record_type(type);
+  record.mutable_subject()->set_nhs_number("9434765919");
+  v1::Section* section = record.add_sections();
+  section->set_heading("Details");
+  section->add_fields()->set_name(field);
+  section->mutable_fields(0)->set_text(value);
+  return record;
+}
+
+TEST_F(HubctlRulesTest, ExplainUsesTheConsentAndRelationshipsTheHubJournaled) {
+  const std::string rules = Rules("state", std::string(kToHousing) + R"(  - id: to-gp
+    from: [asc]
+    types: [assessment.single]
+    to: [relationship:registered-gp]
+    include: ["*"]
+)");
+  const std::string record =
+      dir_.Write("record.json",
+                 R"({"recordId": "asc:9", "sourceAgency": "asc", "recordType": "assessment.single",
+          "subject": {"nhsNumber": "9434765919", "registeredGpOds": "A10001"},
+          "sections": [{"heading": "Home environment", "fields": [{"name": "Stairs", "text": "x"}]}]})");
+  const std::string explain = "rules explain --rules " + rules + " --record " + record +
+                              " --config " + config_;
+
+  // The patient has moved to practice B: the record's stale practice A receives nothing.
+  JournalLearning({Teaching("gp-b:reg:1", "gp-b", "relationship.registration", "Practice",
+                            "B20002")});
+  CommandResult result = Hubctl(explain);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("gp-b: RECEIVES"));
+  EXPECT_THAT(result.output, HasSubstr("gp-a: WITHHELD [no-relationship]"));
+  EXPECT_THAT(result.output, HasSubstr("housing: RECEIVES"));
+
+  // Then objects to sharing: objection-respected rules stop, naming the consent record.
+  JournalLearning({Teaching("asc:consent:1", "asc", "consent.directive", "Status", "objected")});
+  result = Hubctl(explain);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("housing: WITHHELD [objection]"));
+  EXPECT_THAT(result.output, HasSubstr("asc:consent:1"));
+  EXPECT_THAT(result.output, HasSubstr("gp-b: WITHHELD [objection]"));
+
+  // Without the store, none of it is known.
+  result = Hubctl(explain + " --no-store");
+  EXPECT_THAT(result.output, HasSubstr("housing: RECEIVES"));
+  EXPECT_THAT(result.output, HasSubstr("gp-a: RECEIVES"));
 }
 
 TEST_F(HubctlRulesTest, ExplainRejectsARecordThatIsNotARecordNamingTheField) {

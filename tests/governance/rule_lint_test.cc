@@ -175,7 +175,8 @@ TEST_F(RuleLintTest, ReviewDateWithinSoonDaysWarns) {
       "protocol: p\nversion: 1\nowners: [County]\napproved: 2025-01-01\n"
       "review_by: 2026-06-20\nlegal_basis: public task\nrules:\n" +
       std::string(kHomeToHousing);
-  const Finding* f = Find(Lint(yaml, "", "2026-06-01"), "review-due-soon");
+  const auto findings = Lint(yaml, "", "2026-06-01");
+  const Finding* f = Find(findings, "review-due-soon");
   ASSERT_NE(f, nullptr);
   EXPECT_THAT(f->message, HasSubstr("in 19 days"));
   EXPECT_THAT(Codes(Lint(yaml, "", "2026-06-01", 10)), Not(Contains("review-due-soon")));

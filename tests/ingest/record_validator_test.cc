@@ -214,5 +214,63 @@ TEST(RecordValidatorTest, CapsTheNumberOfProblemsReported) {
   EXPECT_THAT(message, HasSubstr("(and 10 more problems)"));
 }
 
+TEST(RecordValidatorTest, RefusesMoreSectionsThanTheLimitOnceAtTheFirstBeyondIt) {
+  v1::Record record = Good();
+  for (int i = 0; i < 5; ++i) record.add_sections()->set_heading("Extra " + std::to_string(i));
+  const RecordLimits limits{.max_sections = 4};
+  const Status status = ValidateRecord(record, limits);
+  EXPECT_EQ(status.code(), Code::kInvalidArgument);
+  EXPECT_EQ(status.message(), "sections[4]: beyond the limit of 4 sections");
+}
+
+TEST(RecordValidatorTest, RefusesMoreFieldsInASectionThanTheLimit) {
+  v1::Record record = Good();
+  const RecordLimits limits{.max_fields_per_section = 1};
+  EXPECT_EQ(ValidateRecord(record, limits).message(),
+            "sections[0].fields[1]: beyond the limit of 1 fields per section");
+}
+
+TEST(RecordValidatorTest, RefusesAnOverLongTextNamingItsPathNotItsValue) {
+  const RecordLimits limits{.max_string_bytes = 64};
+  const std::string long_text(65, 'q');
+  auto message_with = [&](auto change) {
+    v1::Record record = Good();
+    change(record);
+    const Status status = ValidateRecord(record, limits);
+    EXPECT_EQ(status.code(), Code::kInvalidArgument);
+    EXPECT_THAT(status.message(), Not(HasSubstr(long_text)));
+    return status.message();
+  };
+  EXPECT_EQ(message_with([&](v1::Record& r) {
+              r.mutable_sections(0)->mutable_fields(0)->set_text(long_text);
+            }),
+            "sections[0].fields[0].text: longer than the limit of 64 bytes");
+  EXPECT_EQ(message_with([&](v1::Record& r) { r.mutable_sections(1)->set_heading(long_text); }),
+            "sections[1].heading: longer than the limit of 64 bytes");
+  EXPECT_EQ(message_with([&](v1::Record& r) {
+              r.mutable_sections(0)->mutable_fields(1)->set_name(long_text);
+            }),
+            "sections[0].fields[1].name: longer than the limit of 64 bytes");
+  EXPECT_EQ(message_with([&](v1::Record& r) {
+              r.mutable_subject()->mutable_demographics()->add_address_lines(long_text);
+            }),
+            "subject.demographics.address_lines[0]: longer than the limit of 64 bytes");
+  EXPECT_EQ(message_with([&](v1::Record& r) {
+              r.mutable_subject()->add_local_ids()->set_agency("asc-county");
+              r.mutable_subject()->mutable_local_ids(0)->set_value(long_text);
+            }),
+            "subject.local_ids[0].value: longer than the limit of 64 bytes");
+  EXPECT_EQ(message_with([&](v1::Record& r) { r.add_sensitivity_labels(long_text); }),
+            "sensitivity_labels[0]: longer than the limit of 64 bytes");
+}
+
+TEST(RecordValidatorTest, AcceptsARecordExactlyAtEveryLimit) {
+  v1::Record record = Good();
+  record.mutable_sections(0)->mutable_fields(0)->set_text(std::string(64, 'q'));
+  const RecordLimits limits{.max_sections = 2, .max_fields_per_section = 2,
+                            .max_string_bytes = 64};
+  EXPECT_TRUE(ValidateRecord(record, limits).ok()) << ValidateRecord(record, limits).ToString();
+}
+
 }  // namespace
 }  // namespace gallery::ingest

@@ -165,12 +165,15 @@ TEST_F(HubDeliveryTest, RecordClaimingAnotherSourceAgencyIsRefused) {
 
 TEST_F(HubDeliveryTest, UnknownAgencyIsRefusedAtHello) {
   const std::string endpoint = region_.StartHub();
-  sdk::Publisher publisher(TestClient(endpoint, "not-an-agency"));
+  // With asc's key, the only way past authentication: the Hello's agency must be the key's.
+  sdk::ClientOptions options = TestClient(endpoint, "asc");
+  options.agency = "not-an-agency";
+  sdk::Publisher publisher(options);
   (void)publisher.Send(SingleAssessment("x:1", kNhsNumbers[0], "A00001"));
   auto outcomes = publisher.Flush(std::chrono::seconds(10));
   ASSERT_FALSE(outcomes.ok());
   EXPECT_EQ(outcomes.status().code(), Code::kUnauthenticated);
-  EXPECT_THAT(outcomes.status().message(), HasSubstr("unknown agency 'not-an-agency'"));
+  EXPECT_THAT(outcomes.status().message(), HasSubstr("Hello names agency 'not-an-agency'"));
 }
 
 TEST_F(HubDeliveryTest, OfflineRecipientGetsItsWholeBacklogInOrderWhenItConnects) {

@@ -3,7 +3,6 @@
 // goes on routing.
 #include <csignal>
 #include <fstream>
-#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -73,14 +72,6 @@ void Publish(const std::string& endpoint, const std::string& record_id) {
   ASSERT_TRUE(outcomes.ok()) << outcomes.status().ToString();
 }
 
-bool WaitFor(const std::function<bool()>& done) {
-  for (int i = 0; i < 100; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
 TEST(RuleReloadTest, ValidSetsReplaceTheRunningOneAndInvalidOnesAreRefused) {
   TestRegion region("reload", kAgencies, kToNursing);
   const std::string endpoint = region.StartHub();
@@ -96,7 +87,7 @@ TEST(RuleReloadTest, ValidSetsReplaceTheRunningOneAndInvalidOnesAreRefused) {
   // SIGHUP: the new set is swapped in, and the next record goes to housing too.
   std::ofstream(region.dir() / "rules" / "protocol.yaml") << kToNursingAndHousing;
   ASSERT_EQ(::kill(region.hub().pid(), SIGHUP), 0);
-  ASSERT_TRUE(WaitFor([&] { return RunningHash(admin) != first; }));
+  ASSERT_TRUE(WaitFor([&] { return RunningHash(admin) != first; }, std::chrono::seconds(10)));
   const std::string second = RunningHash(admin);
   Publish(endpoint, "asc:2");
   journaled = region.JournaledDeliveries();
@@ -115,7 +106,8 @@ TEST(RuleReloadTest, ValidSetsReplaceTheRunningOneAndInvalidOnesAreRefused) {
   // ...and on SIGHUP, where the log names it.
   ASSERT_EQ(::kill(region.hub().pid(), SIGHUP), 0);
   ASSERT_TRUE(WaitFor(
-      [&] { return region.HubLog().find("reload (SIGHUP) refused") != std::string::npos; }));
+      [&] { return region.HubLog().find("reload (SIGHUP) refused") != std::string::npos; },
+      std::chrono::seconds(10)));
   EXPECT_THAT(region.HubLog(), HasSubstr("broken.yaml:7:"));
   EXPECT_EQ(RunningHash(admin), second);
 

@@ -8,12 +8,16 @@
 #include <cctype>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <string_view>
 
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
+#include "adapters/sdk/client_keys.h"
+#include "hub/config/hub_config.h"
+#include "hub/security/curve_key.h"
 #include "hub/store/store_factory.h"
 
 namespace gallery::testing {
@@ -71,6 +75,19 @@ std::string DsnUser(const std::string& dsn) {
   return user;
 }
 
+// Writes a fresh key pair as `dir`/`name`.key and .pub, as `hubctl keys new` does.
+void WriteKeyPair(const std::filesystem::path& dir, const std::string& name) {
+  auto pair = security::NewKeyPair();
+  ASSERT_TRUE(pair.ok()) << pair.status().ToString();
+  std::ofstream(dir / (name + ".key")) << pair->secret_key << "\n";
+  std::ofstream(dir / (name + ".pub")) << pair->public_key << "\n";
+}
+
+// The keys folder of each region's running hub, by its endpoint: TestClient takes only an
+// endpoint, and finds the keys of the region it belongs to here.
+std::mutex g_keys_mu;
+std::map<std::string, std::filesystem::path> g_keys_by_endpoint;
+
 }  // namespace
 
 const char* BackendName(StoreBackend backend) {
@@ -106,6 +123,19 @@ sdk::ClientOptions TestClient(const std::string& endpoint, const std::string& ag
   options.heartbeat_interval = std::chrono::milliseconds(200);
   options.hub_silence_timeout = std::chrono::milliseconds(1000);
   options.confirm_timeout = std::chrono::milliseconds(1000);
+  std::filesystem::path keys;
+  {
+    std::lock_guard lock(g_keys_mu);
+    auto it = g_keys_by_endpoint.find(endpoint);
+    if (it != g_keys_by_endpoint.end()) keys = it->second;
+  }
+  const std::filesystem::path key_file = keys / "agencies" / (agency + ".key");
+  // An agency the region has no key for connects in plain ZeroMQ, and is refused.
+  if (!keys.empty() && std::filesystem::exists(key_file)) {
+    const Status loaded =
+        sdk::LoadClientKeys(key_file.string(), (keys / "hub.pub").string(), options);
+    EXPECT_TRUE(loaded.ok()) << loaded.ToString();
+  }
   return options;
 }
 
@@ -122,6 +152,7 @@ TestRegion::TestRegion(const std::string& name, const std::string& agencies_yaml
                        const std::string& rules_yaml, const RegionOptions& options)
     : dir_(std::filesystem::temp_directory_path() /
            ("gallery-" + name + "-" + std::to_string(::getpid()))),
+      allow_plaintext_(options.allow_plaintext),
       backend_(options.backend) {
   std::filesystem::remove_all(dir_);
   std::filesystem::create_directories(dir_ / "rules");
@@ -163,8 +194,25 @@ TestRegion::TestRegion(const std::string& name, const std::string& agencies_yaml
                                    << "  session_timeout_ms: 2000\n"
                                    << "  ack_timeout_ms: 3000\n"
                                    << options.delivery_yaml
+                                   << (allow_plaintext_ ? "security:\n"
+                                                          "  allow_plaintext: true\n"
+                                                        : "security:\n"
+                                                          "  server_secret_key_file: keys/hub.key\n"
+                                                          "  agency_keys_dir: keys/agencies\n")
                                    << "agencies:\n"
                                    << agencies_yaml;
+  std::filesystem::create_directories(agency_keys_dir());
+  WriteKeyPair(keys_dir(), "hub");
+  auto config = config::LoadHubConfig(config_path());
+  EXPECT_TRUE(config.ok()) << config.status().ToString();
+  if (!config.ok()) return;
+  for (const Agency& agency : config->agencies) WriteKeyPair(agency_keys_dir(), agency.id);
+}
+
+std::vector<std::string> TestRegion::KeyFlags(const std::string& agency) const {
+  if (allow_plaintext_) return {};
+  return {"--key", (agency_keys_dir() / (agency + ".key")).string(), "--hub-key",
+          hub_public_key_file().string()};
 }
 
 TestRegion::~TestRegion() {
@@ -193,6 +241,10 @@ std::string TestRegion::StartHub(const std::string& endpoint) {
   EXPECT_TRUE(up && hub_->running()) << "hubd did not start; see " << (dir_ / "hubd.log");
   std::ifstream(endpoint_file) >> endpoint_;
   std::ifstream(dir_ / "admin") >> admin_address_;
+  if (!allow_plaintext_) {
+    std::lock_guard lock(g_keys_mu);
+    g_keys_by_endpoint[endpoint_] = keys_dir();
+  }
   return endpoint_;
 }
 
@@ -212,10 +264,11 @@ std::string ReadFile(const std::filesystem::path& path) {
 std::string TestRegion::HubLog() const { return ReadFile(dir_ / "hubd.log"); }
 
 void TestRegion::StartSink(const std::string& agency) {
-  sinks_[agency] = std::make_unique<ChildProcess>(
-      std::vector<std::string>{Binary("adapter-sink"), "--hub", endpoint_, "--agency", agency,
-                               "--inbox", (dir_ / "inbox" / agency).string(), "--log-level", "debug"},
-      (dir_ / ("sink-" + agency + ".log")).string());
+  std::vector<std::string> argv = {Binary("adapter-sink"), "--hub", endpoint_, "--agency", agency,
+                                   "--inbox", (dir_ / "inbox" / agency).string(), "--log-level",
+                                   "debug"};
+  for (std::string& flag : KeyFlags(agency)) argv.push_back(std::move(flag));
+  sinks_[agency] = std::make_unique<ChildProcess>(argv, (dir_ / ("sink-" + agency + ".log")).string());
 }
 
 int TestRegion::StopSink(const std::string& agency, int signal) {

@@ -51,10 +51,14 @@ struct RegionOptions {
   std::string server_dsn;
   // Lines added to the config's delivery section, e.g. "  max_attempts: 2\n".
   std::string delivery_yaml;
+  // The hub speaks plain ZeroMQ (security.allow_plaintext) instead of CURVE.
+  bool allow_plaintext = false;
 };
 
 // SDK settings for tests: heartbeats every 200 ms, a hub silent for 1 s presumed gone, a
-// record unconfirmed for 1 s sent again, so that failures show within a test's time.
+// record unconfirmed for 1 s sent again, so that failures show within a test's time. When
+// `endpoint` is a running region's hub, the client authenticates with `agency`'s CURVE key
+// from that region.
 sdk::ClientOptions TestClient(const std::string& endpoint, const std::string& agency);
 
 class TestRegion {
@@ -103,6 +107,14 @@ class TestRegion {
 
   const std::filesystem::path& dir() const { return dir_; }
   const std::string& endpoint() const { return endpoint_; }
+  // CURVE keys: the region makes a key pair for the hub and one per agency of its config
+  // (keys/hub.key, keys/hub.pub, keys/agencies/<agency>.key and .pub), and the hub reads
+  // the agencies' public keys from keys/agencies.
+  std::filesystem::path keys_dir() const { return dir_ / "keys"; }
+  std::filesystem::path agency_keys_dir() const { return dir_ / "keys" / "agencies"; }
+  std::filesystem::path hub_public_key_file() const { return dir_ / "keys" / "hub.pub"; }
+  // An adapter's "--key FILE --hub-key FILE" for `agency` (nothing when allow_plaintext).
+  std::vector<std::string> KeyFlags(const std::string& agency) const;
   // The admin HTTP server's "host:port", once the hub has started.
   const std::string& admin_address() const { return admin_address_; }
   std::string config_path() const { return (dir_ / "hub.yaml").string(); }
@@ -116,6 +128,7 @@ class TestRegion {
 
  private:
   std::filesystem::path dir_;
+  bool allow_plaintext_ = false;
   StoreBackend backend_ = StoreBackend::kJournal;
   std::filesystem::path store_path_;
   std::string admin_dsn_;  // PostgreSQL: the server's "postgres" database, as superuser

@@ -9,13 +9,16 @@
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "gallery/v1/record.pb.h"
 #include "hub/common/agency.h"
+#include "hub/router/rule_set.h"
 #include "hub/router/subject_state.h"
 
 namespace gallery::router::test_util {
 
-// The six agencies of deploy/demo/hub.yaml.
+// Six agencies of the demo region (deploy/demo/hub.yaml): the single assessment's.
 inline std::vector<Agency> DemoAgencies() {
   return {
       {"gp-riverside", "Riverside Surgery", "gp-practice", "A81001"},
@@ -25,6 +28,26 @@ inline std::vector<Agency> DemoAgencies() {
       {"housing-homesafe", "HomeSafe Housing Association", "housing", ""},
       {"hosp-general", "General Hospital", "hospital", ""},
   };
+}
+
+// `document` with the first `from` replaced by `to`, for tests that break one line of a
+// good protocol.
+inline std::string With(std::string_view document, std::string_view from, std::string_view to) {
+  std::string text(document);
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// The load errors of `yaml` as file `file` against the demo agencies; a test failure when
+// it loads.
+inline std::string LoadErrors(std::string_view yaml, const std::string& file) {
+  auto rules = RuleSet::LoadString(yaml, file, DemoAgencies());
+  EXPECT_FALSE(rules.ok());
+  if (rules.ok()) return "";
+  EXPECT_EQ(rules.status().code(), Code::kInvalidArgument);
+  return rules.status().message();
 }
 
 // A record with identifiers and no content.

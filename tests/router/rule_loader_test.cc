@@ -36,20 +36,9 @@ rules:
 )";
 
 std::string With(std::string_view from, std::string_view to) {
-  std::string text = kGood;
-  const size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
+  return test_util::With(kGood, from, to);
 }
-
-std::string ErrorOf(std::string_view yaml) {
-  auto rules = RuleSet::LoadString(yaml, "t.yaml", DemoAgencies());
-  EXPECT_FALSE(rules.ok());
-  if (rules.ok()) return "";
-  EXPECT_EQ(rules.status().code(), Code::kInvalidArgument);
-  return rules.status().message();
-}
+std::string ErrorOf(std::string_view yaml) { return test_util::LoadErrors(yaml, "t.yaml"); }
 
 TEST(RuleLoaderTest, CompilesAGoodProtocol) {
   auto set = RuleSet::LoadString(kGood, "t.yaml", DemoAgencies());

@@ -32,8 +32,12 @@ class HubFixture {
     dir_ = ::mkdtemp(pattern.data());
     config::HubConfig config;
     config.endpoint = "tcp://127.0.0.1:*";
+    // Frames, not authentication, are under test here: tests/integration/security_auth_test.cc
+    // covers CURVE.
+    config.security.allow_plaintext = true;
     config.store_backend = "sqlite";
     config.store_path = (fs::path(dir_) / "hub.db").string();
+    config.audit_subject_key_file = (fs::path(dir_) / "audit-subject.key").string();
     config.agencies = {{"src", "Source", "hospital", ""}, {"dst", "Recipient", "housing", ""}};
     auto rules = router::RuleSet::LoadString(
         "protocol: t\nversion: 1\nrules:\n  - id: all\n    from: src\n    types: \"*\"\n"

@@ -168,5 +168,34 @@ TEST_F(JournalTest, RetentionRewritesKeepRegistryFactsWhereTheyCanBeRead) {
   }
 }
 
+TEST_F(JournalTest, RetentionKeepsAuditEntriesByteForByteWhereItRewrites) {
+  auto store = Open(kSmallSegments);
+  ASSERT_TRUE(store.ok());
+  std::vector<std::string> expected;
+  for (int i = 0; i < 8; ++i) {
+    NewRecord record = JournalTest::Record("r" + std::to_string(i), {"dn"}, 400);
+    record.audit_entry = "audit of r" + std::to_string(i);
+    expected.push_back(record.audit_entry);
+    std::vector<NewRecord> batch = {std::move(record)};
+    ASSERT_OK((*store)->Commit(batch, {}, "hash"));
+  }
+  std::vector<AckedDelivery> acks;
+  for (uint64_t id = 1; id <= 8; ++id) acks.push_back({"dn", id});
+  ASSERT_OK((*store)->Commit({}, acks, "hash"));
+  auto purged = (*store)->PurgePayloads(NowMicros() + kHour);
+  ASSERT_TRUE(purged.ok()) << purged.status().ToString();
+  EXPECT_THAT(log_.str(), HasSubstr("retention rewrote"));
+  // Read from the rewritten segments, before and after reopening.
+  auto entries = (*store)->AuditEntries(0, 100);
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  EXPECT_EQ(*entries, expected);
+  store->reset();
+  auto reopened = Open(kSmallSegments);
+  ASSERT_TRUE(reopened.ok());
+  entries = (*reopened)->AuditEntries(3, 100);
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  EXPECT_EQ(*entries, std::vector<std::string>(expected.begin() + 3, expected.end()));
+}
+
 }  // namespace
 }  // namespace gallery::store

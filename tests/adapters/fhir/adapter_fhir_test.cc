@@ -137,12 +137,13 @@ class AdapterFhirTest : public ::testing::Test {
  protected:
   void StartAdapter(const std::string& endpoint) {
     log_ = (region_.dir() / "adapter-fhir.log").string();
-    adapter_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{TestRegion::Binary("adapter-fhir"), "--hub", endpoint, "--mapping",
-                                 test_util::DemoMappingPath(), "--listen", "127.0.0.1:0",
-                                 "--confirm-timeout-ms", "3000", "--request-timeout-ms", "1500",
-                                 "--max-body-bytes", "65536", "--retry-after-s", "7"},
-        log_);
+    std::vector<std::string> argv = {TestRegion::Binary("adapter-fhir"), "--hub", endpoint, "--mapping",
+                                     test_util::DemoMappingPath(), "--listen", "127.0.0.1:0",
+                                     "--confirm-timeout-ms", "3000", "--request-timeout-ms", "1500",
+                                     "--max-body-bytes", "65536", "--retry-after-s", "7"};
+    const std::vector<std::string> keys = region_.KeyFlags("hosp-general");
+    argv.insert(argv.end(), keys.begin(), keys.end());
+    adapter_ = std::make_unique<ChildProcess>(argv, log_);
     std::string log;
     ASSERT_TRUE(WaitFor(
         [&] {

@@ -140,12 +140,13 @@ class AdapterHl7v2Test : public ::testing::Test {
  protected:
   void StartAdapter(const std::string& endpoint) {
     log_ = (region_.dir() / "adapter-hl7v2.log").string();
-    adapter_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{TestRegion::Binary("adapter-hl7v2"), "--hub", endpoint,
-                                 "--mapping", test_util::DemoMappingPath(), "--listen",
-                                 "127.0.0.1:0", "--confirm-timeout-ms", "3000",
-                                 "--read-timeout-ms", "1500", "--max-message-bytes", "4096"},
-        log_);
+    std::vector<std::string> argv = {TestRegion::Binary("adapter-hl7v2"), "--hub", endpoint,
+                                     "--mapping", test_util::DemoMappingPath(), "--listen",
+                                     "127.0.0.1:0", "--confirm-timeout-ms", "3000",
+                                     "--read-timeout-ms", "1500", "--max-message-bytes", "4096"};
+    const std::vector<std::string> keys = region_.KeyFlags("hosp-general");
+    argv.insert(argv.end(), keys.begin(), keys.end());
+    adapter_ = std::make_unique<ChildProcess>(argv, log_);
     std::string log;
     ASSERT_TRUE(WaitFor(
         [&] {
