@@ -15,29 +15,15 @@
 #include "hub/audit/audit_events.h"
 #include "hub/audit/audit_hash.h"
 #include "hub/store/journal_store.h"
+#include "tests/common/command.h"
 
 namespace gallery::audit {
 namespace {
 
 using ::testing::HasSubstr;
 
-struct HubctlRun {
-  int exit_code = -1;
-  std::string output;
-};
-
-HubctlRun Hubctl(const std::string& arguments) {
-  const std::string command = std::string(GALLERY_BIN_DIR) + "/hubctl " + arguments + " 2>&1";
-  HubctlRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t got;
-  while ((got = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.output.append(buffer, got);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+using test_support::CommandResult;
+using test_support::Hubctl;
 
 class AuditVerifyTest : public ::testing::Test {
  protected:
@@ -80,7 +66,7 @@ class AuditVerifyTest : public ::testing::Test {
     }
   }
 
-  HubctlRun Verify(const std::string& extra = "") {
+  CommandResult Verify(const std::string& extra = "") {
     return Hubctl("audit verify --config " + config_ + extra);
   }
 
@@ -92,7 +78,7 @@ class AuditVerifyTest : public ::testing::Test {
 
 TEST_F(AuditVerifyTest, AnIntactChainVerifiesWithAndWithoutItsHead) {
   WriteJournal(entries_);
-  HubctlRun run = Verify();
+  CommandResult run = Verify();
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_THAT(run.output, HasSubstr("audit log ok: 10 entries, head " + head_));
   run = Verify(" --head " + head_);
@@ -105,7 +91,7 @@ TEST_F(AuditVerifyTest, AnEditedByteIsFoundAtItsEntry) {
   ASSERT_NE(at, std::string::npos);
   tampered[3][at + 7] = '9';
   WriteJournal(tampered);
-  const HubctlRun run = Verify();
+  const CommandResult run = Verify();
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("BROKEN at entry 4:"));
   EXPECT_THAT(run.output, HasSubstr("entry 4 edited"));
@@ -115,7 +101,7 @@ TEST_F(AuditVerifyTest, AnEditThatBreaksParsingIsFoundAtItsEntry) {
   std::vector<std::string> tampered = entries_;
   tampered[6][0] = '\xff';
   WriteJournal(tampered);
-  const HubctlRun run = Verify();
+  const CommandResult run = Verify();
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("BROKEN at entry 7:"));
 }
@@ -124,7 +110,7 @@ TEST_F(AuditVerifyTest, ARemovedEntryIsNamed) {
   std::vector<std::string> tampered = entries_;
   tampered.erase(tampered.begin() + 4);
   WriteJournal(tampered);
-  const HubctlRun run = Verify();
+  const CommandResult run = Verify();
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("BROKEN at entry 5: entry 5 is missing or out of place: "
                                     "entry 6 stands where it should be (removed or reordered)"));
@@ -142,7 +128,7 @@ TEST_F(AuditVerifyTest, AnInsertedEntryIsFoundEvenWhenNumberedAndLinkedToItsPred
   std::vector<std::string> tampered = entries_;
   tampered.insert(tampered.begin() + 4, forged.SerializeAsString());
   WriteJournal(tampered);
-  const HubctlRun run = Verify();
+  const CommandResult run = Verify();
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("BROKEN at entry 6: entry 6 is missing or out of place: "
                                     "entry 5 stands where it should be (inserted or reordered)"));
@@ -152,7 +138,7 @@ TEST_F(AuditVerifyTest, ReorderedEntriesAreNamed) {
   std::vector<std::string> tampered = entries_;
   std::swap(tampered[2], tampered[3]);
   WriteJournal(tampered);
-  const HubctlRun run = Verify();
+  const CommandResult run = Verify();
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("BROKEN at entry 3: entry 3 is missing or out of place: "
                                     "entry 4 stands where it should be"));
@@ -161,7 +147,7 @@ TEST_F(AuditVerifyTest, ReorderedEntriesAreNamed) {
 TEST_F(AuditVerifyTest, ACutOffTailIsFoundOnlyAgainstAnEarlierHead) {
   std::vector<std::string> tampered(entries_.begin(), entries_.begin() + 7);
   WriteJournal(tampered);
-  HubctlRun run = Verify();
+  CommandResult run = Verify();
   EXPECT_EQ(run.exit_code, 0) << run.output;  // a shorter chain is still a chain
   run = Verify(" --head " + head_);
   EXPECT_EQ(run.exit_code, 1) << run.output;
@@ -171,7 +157,7 @@ TEST_F(AuditVerifyTest, ACutOffTailIsFoundOnlyAgainstAnEarlierHead) {
 TEST_F(AuditVerifyTest, AnEarlierHeadOfAChainThatGrewSinceVerifies) {
   WriteJournal(entries_);
   const std::string earlier = Hex(ChainHash(ChainHash(ZeroHash(), entries_[0]), entries_[1]));
-  const HubctlRun run = Verify(" --head " + earlier);
+  const CommandResult run = Verify(" --head " + earlier);
   EXPECT_EQ(run.exit_code, 0) << run.output;
 }
 
@@ -194,7 +180,7 @@ TEST_F(AuditVerifyTest, ABytePatchedOnDiskWithoutItsChecksumIsFoundAgainstTheHea
   std::fseek(file, static_cast<long>(at), SEEK_SET);
   std::fputc('X', file);
   std::fclose(file);
-  const HubctlRun run = Verify(" --head " + head_);
+  const CommandResult run = Verify(" --head " + head_);
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("BROKEN at entry 4: no entry hashes to the head given"));
 }

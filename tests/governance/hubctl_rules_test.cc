@@ -2,7 +2,6 @@
 // a journal store written by the test.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 
@@ -12,6 +11,7 @@
 #include "hub/config/hub_config.h"
 #include "hub/registry/registry.h"
 #include "hub/store/store_factory.h"
+#include "tests/common/command.h"
 #include "tests/governance/governance_test_util.h"
 
 namespace gallery::governance {
@@ -37,22 +37,8 @@ constexpr const char* kToNursing = R"(  - id: to-nursing
     exclude: ["Finances"]
 )";
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandResult Hubctl(const std::string& arguments) {
-  const std::string command = std::string(GALLERY_BIN_DIR) + "/hubctl " + arguments + " 2>&1";
-  CommandResult result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) result.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using test_support::CommandResult;
+using test_support::Hubctl;
 
 class HubctlRulesTest : public ::testing::Test {
  protected:

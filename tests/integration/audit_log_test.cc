@@ -16,6 +16,7 @@
 #include "adapters/sdk/subscriber.h"
 #include "hub/cli/admin_client.h"
 #include "hub/store/journal_store.h"
+#include "tests/common/command.h"
 #include "tests/integration/sample_records.h"
 #include "tests/integration/test_region.h"
 
@@ -52,22 +53,8 @@ rules:
     legal_basis: UK GDPR 6(1)(e)
 )";
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandResult Hubctl(const std::string& arguments) {
-  const std::string command = TestRegion::Binary("hubctl") + " " + arguments + " 2>&1";
-  CommandResult result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) result.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using test_support::CommandResult;
+using test_support::Hubctl;
 
 // Takes deliveries to dn for `timeout`, refusing `refused` and acking the rest.
 void Serve(sdk::Subscriber& subscriber, std::chrono::milliseconds timeout,

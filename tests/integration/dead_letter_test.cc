@@ -8,6 +8,7 @@
 
 #include "adapters/sdk/publisher.h"
 #include "adapters/sdk/subscriber.h"
+#include "tests/common/command.h"
 #include "tests/integration/sample_records.h"
 #include "tests/integration/test_region.h"
 
@@ -31,22 +32,8 @@ rules:
     include: ["*"]
 )";
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandResult Hubctl(const std::string& arguments) {
-  const std::string command = TestRegion::Binary("hubctl") + " " + arguments + " 2>&1";
-  CommandResult result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) result.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using test_support::CommandResult;
+using test_support::Hubctl;
 
 class DeadLetterTest : public ::testing::Test {
  protected:
