@@ -3,12 +3,23 @@
 # inbox sink per agency, and each agency's CSV extract pushed through adapter-csv. Waits
 # until every delivery is acked, stops everything it started, and prints who received
 # what, what was withheld from whom, and under which rules.
-#   deploy/demo.sh [--no-install]
+#   deploy/demo.sh [--no-install] [--hold]
+# With --hold the region keeps running after the deliveries, until Ctrl-C, so that the ops
+# dashboard (the URL it prints) can be looked at.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-if [ "${1:-}" != "--no-install" ]; then
+install=1
+hold=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-install) install=0 ;;
+    --hold) hold=1 ;;
+    *) echo "usage: deploy/demo.sh [--no-install] [--hold]" >&2; exit 2 ;;
+  esac
+done
+if [ "$install" = 1 ]; then
   deploy/install-deps.sh
 fi
 
@@ -47,12 +58,14 @@ for agency in $agencies; do "$bin/hubctl" keys new "$agency" --dir "$keys/agenci
 key_flags() { echo --key "$keys/agencies/$1.key" --hub-key "$keys/demo-hub.pub"; }
 
 echo "== starting hubd"
-"$bin/hubd" --config "$config" --endpoint-file "$run/endpoint" >"$run/logs/hubd.log" 2>&1 &
+"$bin/hubd" --config "$config" --endpoint-file "$run/endpoint" --admin-file "$run/admin" \
+  >"$run/logs/hubd.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 200); do [ -s "$run/endpoint" ] && break; sleep 0.05; done
+for _ in $(seq 1 200); do [ -s "$run/endpoint" ] && [ -s "$run/admin" ] && break; sleep 0.05; done
 [ -s "$run/endpoint" ] || { echo "hubd did not start; see $run/logs/hubd.log" >&2; exit 1; }
 endpoint=$(cat "$run/endpoint")
 echo "hubd serving on $endpoint"
+echo "ops dashboard: http://$(cat "$run/admin")/"
 
 echo "== starting an inbox sink per agency"
 for agency in $agencies; do
@@ -77,6 +90,10 @@ for _ in $(seq 1 300); do
   if "$bin/hubctl" pending --config "$config" | grep -qx "total 0"; then acked=1; break; fi
   sleep 0.1
 done
+if [ "$hold" = 1 ] && [ "$acked" = 1 ]; then
+  echo "region running; ops dashboard: http://$(cat "$run/admin")/ (Ctrl-C stops it)"
+  while sleep 1; do :; done
+fi
 stop_all
 [ "$acked" = 1 ] || { echo "deliveries still unacked after 30 s:" >&2; "$bin/hubctl" pending --config "$config" >&2; exit 1; }
 

@@ -16,7 +16,11 @@ packages=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev  # libFuzzer and the sanitizers for the fuzz step of tests/run.sh
   python3
+  python3-zmq python3-protobuf  # adapters/python, run by /usr/bin/python3
+  chromium  # the dashboard's browser test (tests/dashboard), headless
 )
+# The browser test's driver runs on Node.js; a machine with its own node keeps it.
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

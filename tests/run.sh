@@ -11,6 +11,10 @@ cd "$root"
 
 deploy/install-deps.sh
 
+# The dashboard's browser test drives Chromium with playwright-core, pinned by the lock file.
+echo "== npm ci tests/dashboard"
+(cd tests/dashboard && npm ci --no-audit --no-fund --prefer-offline)
+
 jobs=$(nproc)
 
 build_and_test() {

@@ -152,7 +152,8 @@ class SpecLoader {
     spec.family_name = SourceOf(node, "family_name");
     spec.birth_date = SourceOf(node, "birth_date");
     spec.gender = SourceOf(node, "gender", {"field", "required", "map"});
-    if (const YAML::Node map = node["gender"]; map.IsMap() && IsDefined(map["map"])) {
+    if (const YAML::Node map = node["gender"];
+        IsDefined(map) && map.IsMap() && IsDefined(map["map"])) {
       LoadGenderMap(map["map"], spec.gender_map);
     }
     if (IsDefined(node["address_lines"])) spec.address_lines = Paths(node["address_lines"]);

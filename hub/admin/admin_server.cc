@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "hub/admin/bearer_token.h"
+#include "hub/admin/dashboard_assets.h"
 
 namespace gallery::admin {
 namespace {
@@ -20,9 +21,13 @@ using tcp = asio::ip::tcp;
 constexpr auto kHubAnswerTimeout = std::chrono::seconds(10);
 constexpr size_t kMaxRequestBytes = 64 * 1024;
 
-// Load balancers and service managers probe these without credentials; they say only
-// whether the hub runs.
-bool IsProbe(std::string_view path) { return path == "/healthz" || path == "/readyz"; }
+// Open without a token: the probes, which load balancers and service managers call without
+// credentials and which say only whether the hub runs; and the dashboard's files, which a
+// browser opens without a token and which hold no data (the page asks for the token before
+// it reads the API).
+bool IsPublic(std::string_view path) {
+  return path == "/healthz" || path == "/readyz" || FindDashboardAsset(path).has_value();
+}
 
 std::string_view AuthorizationOf(const http::request<http::string_body>& request) {
   const auto value = request[http::field::authorization];
@@ -64,7 +69,7 @@ struct AdminServer::Impl {
     if (question != std::string::npos) admin.query = target.substr(question + 1);
 
     AdminResponse answer;
-    const bool authorized = bearer_token.empty() || IsProbe(admin.path) ||
+    const bool authorized = bearer_token.empty() || IsPublic(admin.path) ||
                             BearerMatches(AuthorizationOf(request), bearer_token);
     if (!authorized) {
       spdlog::warn("admin {} {}: refused, no valid bearer token", admin.method, admin.path);
@@ -81,6 +86,10 @@ struct AdminServer::Impl {
     response.set(http::field::server, "gallery-hubd");
     response.set(http::field::content_type, answer.content_type);
     response.set(http::field::cache_control, "no-store");
+    response.set("Content-Security-Policy",
+                 beast::string_view(kDashboardContentSecurityPolicy.data(),
+                                    kDashboardContentSecurityPolicy.size()));
+    response.set("X-Content-Type-Options", "nosniff");
     response.keep_alive(false);
     response.body() = std::move(answer.body);
     response.prepare_payload();

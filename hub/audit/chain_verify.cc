@@ -12,11 +12,11 @@ constexpr size_t kPage = 4096;
 
 std::string Num(uint64_t n) { return std::to_string(n); }
 
-}  // namespace
-
-Result<ChainReport> VerifyChain(store::Store& store, std::string_view expected_head) {
+// Checks the entries after position `after`, the first of which must link to `hash`.
+Result<ChainReport> Walk(store::Store& store, uint64_t after, std::string hash,
+                         std::string_view expected_head) {
   ChainReport report;
-  std::string hash = ZeroHash();
+  report.length = after;
   bool head_seen = expected_head.empty();
   audit_log::v1::Entry entry;
   for (;;) {
@@ -63,6 +63,28 @@ Result<ChainReport> VerifyChain(store::Store& store, std::string_view expected_h
                                    ", so entries were cut off its end or the last one edited"};
   }
   return report;
+}
+
+}  // namespace
+
+Result<ChainReport> VerifyChain(store::Store& store, std::string_view expected_head) {
+  return Walk(store, 0, ZeroHash(), expected_head);
+}
+
+Result<ChainReport> VerifyChainTail(store::Store& store, uint64_t max_entries) {
+  GALLERY_ASSIGN_OR_RETURN(const uint64_t count, store.AuditCount());
+  if (count <= max_entries) return VerifyChain(store, "");
+  const uint64_t first = count - max_entries + 1;
+  GALLERY_ASSIGN_OR_RETURN(std::vector<std::string> page, store.AuditEntries(first - 1, 1));
+  audit_log::v1::Entry entry;
+  if (page.empty() || !entry.ParseFromString(page.front())) {
+    ChainReport report;
+    report.length = first - 1;
+    report.broken = ChainBreak{first, "entry " + Num(first) + " cannot be parsed (edited)"};
+    return report;
+  }
+  // Its link is taken on trust: what comes before it is VerifyChain's to check.
+  return Walk(store, first - 1, entry.prev_hash(), "");
 }
 
 }  // namespace gallery::audit

@@ -30,4 +30,9 @@ struct ChainReport {
 // the entries. Errors: the store's (reading). Blocks on the store.
 Result<ChainReport> VerifyChain(store::Store& store, std::string_view expected_head);
 
+// As VerifyChain without a head, over the last `max_entries` entries only (all of them when
+// there are no more), the first one's link to the entry before it taken on trust: bounds
+// the time a check takes however long the log grows. `length` counts from the log's start.
+Result<ChainReport> VerifyChainTail(store::Store& store, uint64_t max_entries);
+
 }  // namespace gallery::audit

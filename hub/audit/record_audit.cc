@@ -16,6 +16,7 @@ void DescribeRecord(const v1::Record& record, const store::NewRecord& journaled,
   out.set_subject(pseudonym.Of(registry::SubjectKey(record.subject())));
   out.set_payload_sha256(Sha256(journaled.payload));
   out.set_rule_set_hash(rule_set_hash);
+  out.set_corrects(record.amends().empty() ? record.retracts() : record.amends());
   if (!plan.grants.empty()) {
     for (const router::RecordItem& item : plan.items) out.add_items(item.path);
     for (const router::View& view : plan.views) {
@@ -34,6 +35,7 @@ void DescribeRecord(const v1::Record& record, const store::NewRecord& journaled,
     disclosure.mutable_rule_ids()->Add(grant.rule_ids.begin(), grant.rule_ids.end());
     disclosure.mutable_purposes()->Add(grant.purposes.begin(), grant.purposes.end());
     disclosure.set_view(static_cast<uint32_t>(grant.view));
+    disclosure.set_basis(std::string(grant.basis));
     for (const router::OverrideUse& use : grant.overrides) {
       audit_log::v1::ConsentOverride& override_use = *disclosure.add_overrides();
       override_use.set_rule_id(use.rule_id);

@@ -1,4 +1,6 @@
 // hubctl: the administration tool for a Gallery hub.
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -10,6 +12,7 @@
 #include "hub/cli/report_store.h"
 #include "hub/cli/keys_command.h"
 #include "hub/cli/rules_command.h"
+#include "hub/cli/status_command.h"
 #include "hub/config/hub_config.h"
 
 namespace {
@@ -69,6 +72,16 @@ Commands:
       purposes, legal basis, fields disclosed and withheld, consent overrides, reasons.
       Found through the audit log's subject pseudonyms (the config's
       audit.subject_key_file). Names fields, never values. Read-only.
+  status --admin HOST:PORT
+      The hub at a glance, from its /admin/overview: uptime, rule set, audit log state;
+      records received, confirmed and rejected, and received per second; each agency and
+      whether it is connected; flows source -> recipient with deliveries per second (over
+      the last ~10 s); each recipient's backlog (pending, in flight, oldest age); records
+      withheld by reason; dead letters; the alerts the hub raises. Plain text in aligned
+      columns (colours only on a terminal). Exit 1 when the hub cannot be reached. Read-only.
+  top --admin HOST:PORT [--interval SECONDS] [--iterations N]
+      status, shown again every SECONDS (default 2) until Ctrl-C, or N times. On a
+      terminal it redraws in place; otherwise the views follow one another. Read-only.
   deadletter list --admin HOST:PORT
       Deliveries the hub gave up on: record, recipient, attempts, reason. Read-only.
   deadletter show ID [--contents] --admin HOST:PORT
@@ -82,7 +95,7 @@ Commands:
 --store PATH reads the embedded store at PATH instead of the config's: a journal folder,
 or an SQLite file. Reports read beside a running hub, as of when they start.
 
---admin is the hub's admin server (hubd logs it at start; --admin-file writes it). With
+--admin is the hub's admin server (status, top, deadletter) (hubd logs it at start; --admin-file writes it). With
 --config instead, the config's admin.listen is used when it names a fixed port.
 --token-file FILE holds the admin API's bearer token; with --config, the config's
 admin.token_file is used when no --token-file is given.
@@ -152,6 +165,10 @@ int main(int argc, char** argv) {
   }
   if (argc > 1 && std::string(argv[1]) == "keys") {
     return gallery::cli::RunKeysCommand({argv + 2, argv + argc}, std::cout, std::cerr);
+  }
+  if (argc > 1 && (std::string(argv[1]) == "status" || std::string(argv[1]) == "top")) {
+    return gallery::cli::RunStatusCommand({argv + 2, argv + argc}, std::string(argv[1]) == "top",
+                                          ::isatty(STDOUT_FILENO) == 1, std::cout, std::cerr);
   }
   Args args;
   if (!ParseArgs(argc, argv, args) || args.positional.empty()) {

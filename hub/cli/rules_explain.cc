@@ -38,6 +38,10 @@ void PrintText(const governance::Explanation& e, std::ostream& out) {
       continue;
     }
     out << a.agency << ": RECEIVES\n";
+    if (!a.basis.empty()) {
+      out << "  basis: " << a.basis << " (it received record " << e.corrects
+          << "; given no more than it had)\n";
+    }
     out << "  fields: " << Joined(a.paths) << "\n";
     if (!a.renamed.empty()) out << "  headings renamed: " << Joined(a.renamed) << "\n";
     if (!a.withheld.empty()) out << "  removed: " << Joined(a.withheld) << "\n";
@@ -61,7 +65,8 @@ void PrintText(const governance::Explanation& e, std::ostream& out) {
 void PrintJson(const governance::Explanation& e, std::ostream& out) {
   out << "{\"record_id\":" << JsonString(e.record_id)
       << ",\"source_agency\":" << JsonString(e.source_agency)
-      << ",\"record_type\":" << JsonString(e.record_type) << ",\"agencies\":[";
+      << ",\"record_type\":" << JsonString(e.record_type)
+      << ",\"corrects\":" << JsonString(e.corrects) << ",\"agencies\":[";
   for (size_t i = 0; i < e.agencies.size(); ++i) {
     const governance::AgencyOutcome& a = e.agencies[i];
     out << (i == 0 ? "" : ",") << "{\"agency\":" << JsonString(a.agency);
@@ -72,7 +77,8 @@ void PrintJson(const governance::Explanation& e, std::ostream& out) {
     }
     out << ",\"outcome\":\"receives\",\"fields\":" << JsonList(a.paths)
         << ",\"headings_renamed\":" << JsonList(a.renamed)
-        << ",\"removed\":" << JsonList(a.withheld) << ",\"rules\":[";
+        << ",\"removed\":" << JsonList(a.withheld) << ",\"basis\":" << JsonString(a.basis)
+        << ",\"rules\":[";
     for (size_t k = 0; k < a.rules.size(); ++k) {
       const governance::PermittingRule& r = a.rules[k];
       out << (k == 0 ? "" : ",") << "{\"id\":" << JsonString(r.id)
@@ -139,8 +145,38 @@ int RunRulesExplain(const RulesOptions& options, const config::HubConfig& config
     }
     state = std::move(registry).value();
   }
+  // A correction also reaches the agencies that received the record it corrects.
+  std::vector<router::EarlierRecipient> earlier;
+  if (store != nullptr && (!record->amends().empty() || !record->retracts().empty())) {
+    const std::vector<std::string> corrected = {
+        record->amends().empty() ? record->retracts() : record->amends()};
+    auto found = store->Disclosures(corrected);
+    if (!found.ok()) {
+      err << "hubctl: " << found.status().ToString() << "\n";
+      return 1;
+    }
+    for (const store::DisclosedRecord& original : *found) {
+      const Status refused = router::CheckCorrectionSource(*record, original.record_id,
+                                                           original.source_agency);
+      if (!refused.ok()) {
+        if (options.format == "json") {
+          out << "{\"record_id\":" << JsonString(record->record_id())
+              << ",\"refused\":" << JsonString(refused.message()) << "}\n";
+        } else {
+          out << "record " << record->record_id() << ": REFUSED: " << refused.message() << "\n";
+        }
+        return 0;
+      }
+      v1::Record contents;
+      const bool known = !original.payload.empty() && contents.ParseFromString(original.payload);
+      for (const auto& recipient : original.recipients) {
+        router::NoteEarlierRecipient(known ? &contents : nullptr, recipient.agency,
+                                     recipient.withheld, earlier);
+      }
+    }
+  }
   const governance::Explanation explanation =
-      governance::ExplainRecord(**rules, *record, *state, options.to);
+      governance::ExplainRecord(**rules, *record, *state, options.to, earlier);
   if (options.format == "json") {
     PrintJson(explanation, out);
   } else {

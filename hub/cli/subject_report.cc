@@ -81,6 +81,7 @@ Result<std::vector<SubjectEvent>> FindSubjectEvents(store::Store& store,
         event.record_id = record.record_id();
         event.record_type = record.record_type();
         event.source = record.source_agency();
+        event.corrects = record.corrects();
         event.disclosed = disclosed;
         event.agency = agency;
         return event;
@@ -89,6 +90,7 @@ Result<std::vector<SubjectEvent>> FindSubjectEvents(store::Store& store,
         SubjectEvent& event = event_for(true, disclosure.recipient());
         event.rule_ids.assign(disclosure.rule_ids().begin(), disclosure.rule_ids().end());
         event.purposes.assign(disclosure.purposes().begin(), disclosure.purposes().end());
+        event.basis = disclosure.basis();
         for (const std::string& rule : event.rule_ids) {
           std::string basis = "(unknown)";
           if (rules != legal_bases.end()) {
@@ -140,21 +142,23 @@ void PrintSubjectEvents(const std::vector<SubjectEvent>& events, std::string_vie
           << ", \"legal_basis\": " << JsonList(e.legal_bases)
           << ", \"fields\": " << JsonList(e.fields) << ", \"withheld\": " << JsonList(e.withheld)
           << ", \"overrides\": " << JsonList(e.overrides)
-          << ", \"reason\": " << JsonString(e.reason) << "}";
+          << ", \"reason\": " << JsonString(e.reason) << ", \"basis\": " << JsonString(e.basis)
+          << ", \"corrects\": " << JsonString(e.corrects) << "}";
     }
     out << (events.empty() ? "" : "\n") << "]}\n";
     return;
   }
   if (format == "csv") {
     out << "time,record_id,record_type,source,outcome,agency,rule_ids,purposes,legal_basis,"
-           "fields,withheld,overrides,reason\n";
+           "fields,withheld,overrides,reason,basis,corrects\n";
     for (const SubjectEvent& e : events) {
       out << Iso8601(e.time_us) << ',' << CsvField(e.record_id) << ',' << CsvField(e.record_type)
           << ',' << CsvField(e.source) << ',' << (e.disclosed ? "disclosed" : "withheld") << ','
           << CsvField(e.agency) << ',' << CsvField(Joined(e.rule_ids, ";")) << ','
           << CsvField(Joined(e.purposes, ";")) << ',' << CsvField(Joined(e.legal_bases, ";")) << ','
           << CsvField(Joined(e.fields, ";")) << ',' << CsvField(Joined(e.withheld, ";")) << ','
-          << CsvField(Joined(e.overrides, ";")) << ',' << CsvField(e.reason) << "\n";
+          << CsvField(Joined(e.overrides, ";")) << ',' << CsvField(e.reason) << ','
+          << CsvField(e.basis) << ',' << CsvField(e.corrects) << "\n";
     }
     return;
   }
@@ -162,15 +166,21 @@ void PrintSubjectEvents(const std::vector<SubjectEvent>& events, std::string_vie
   for (const SubjectEvent& e : events) {
     out << "\n"
         << Iso8601(e.time_us) << "  record " << e.record_id << " (" << e.record_type << ") from "
-        << e.source << "\n";
+        << e.source << (e.corrects.empty() ? "" : ", correcting record " + e.corrects)
+        << "\n";
     if (!e.disclosed) {
       out << "  WITHHELD from " << e.agency << ": " << e.reason << "\n";
       continue;
     }
-    out << "  DISCLOSED to " << e.agency << " under " << Joined(e.rule_ids, ", ") << " for "
-        << Joined(e.purposes, ", ") << "\n"
-        << "    legal basis: " << Joined(e.legal_bases, "; ") << "\n"
-        << "    fields: " << (e.fields.empty() ? "(identifiers only)" : Joined(e.fields, ", "))
+    if (!e.basis.empty()) {
+      out << "  DISCLOSED to " << e.agency << " as " << e.basis
+          << " (it received record " << e.corrects << "; given no more than it had)\n";
+    } else {
+      out << "  DISCLOSED to " << e.agency << " under " << Joined(e.rule_ids, ", ") << " for "
+          << Joined(e.purposes, ", ") << "\n"
+          << "    legal basis: " << Joined(e.legal_bases, "; ") << "\n";
+    }
+    out << "    fields: " << (e.fields.empty() ? "(identifiers only)" : Joined(e.fields, ", "))
         << "\n";
     if (!e.withheld.empty()) out << "    withheld: " << Joined(e.withheld, ", ") << "\n";
     if (!e.overrides.empty())

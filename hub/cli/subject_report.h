@@ -29,6 +29,9 @@ struct SubjectEvent {
   std::vector<std::string> withheld;     // paths removed for the recipient
   std::vector<std::string> overrides;    // "rule (consent state, set by record R)"
   std::string reason;                    // withholdings: "kind: reason"
+  // Disclosures no rule permitted: why they travelled ("correction-of-disclosed").
+  std::string basis;
+  std::string corrects;  // the record this record amends or retracts; empty for none
 };
 
 // Reads the whole audit log in `store` and returns the events of the records whose

@@ -24,6 +24,7 @@ constexpr uint32_t kMinDeliveryAttempts = 1;
 constexpr uint32_t kMaxDeliveryAttempts = 1000;
 constexpr uint32_t kMaxRetentionHours = 87600;  // ten years
 constexpr uint32_t kMaxPort = 65535;
+constexpr uint32_t kMaxAlertAfterS = 7 * 24 * 3600;  // a week
 
 std::string JoinNames(const auto& names) {
   std::string out;
@@ -65,11 +66,13 @@ class Parser {
     if (!root.IsMap()) {
       // An empty document has no position of its own; point at its start.
       errors_.Add(root.Mark().is_null() ? YAML::Mark() : root.Mark(),
-                  "expected a map with keys: hub, delivery, limits, retention, admin, security, audit, "
-                  "agencies");
+                  "expected a map with keys: hub, delivery, limits, retention, admin, alerts, "
+                  "security, audit, agencies");
       return InvalidArgument(errors_.Joined());
     }
-    CheckKeys(root, {"hub", "delivery", "limits", "retention", "admin", "security", "audit", "agencies"},
+    CheckKeys(root,
+              {"hub", "delivery", "limits", "retention", "admin", "alerts", "security", "audit",
+               "agencies"},
               errors_);
     const YAML::Mark root_mark = root.Mark();
     if (auto hub = SubMap(root, "hub", /*required=*/true, root_mark)) {
@@ -79,6 +82,7 @@ class Parser {
     if (auto limits = SubMap(root, "limits", false, root_mark)) ParseLimits(*limits);
     if (auto retention = SubMap(root, "retention", false, root_mark)) ParseRetention(*retention);
     if (auto admin = SubMap(root, "admin", false, root_mark)) ParseAdmin(*admin);
+    if (auto alerts = SubMap(root, "alerts", false, root_mark)) ParseAlerts(*alerts);
     if (auto security = SubMap(root, "security", false, root_mark)) {
       ParseSecuritySection(*security, base_dir_, errors_, config_.security);
     }
@@ -311,6 +315,14 @@ class Parser {
   void ParseRetention(const YAML::Node& retention) {
     CheckKeys(retention, {"payload_hours"}, errors_);
     Number(retention, "payload_hours", 0, kMaxRetentionHours, config_.retention_hours);
+  }
+
+  void ParseAlerts(const YAML::Node& alerts) {
+    CheckKeys(alerts, {"recipient_stalled_after_s", "agency_disconnected_after_s"}, errors_);
+    Number(alerts, "recipient_stalled_after_s", 1, kMaxAlertAfterS,
+           config_.recipient_stalled_after_s);
+    Number(alerts, "agency_disconnected_after_s", 1, kMaxAlertAfterS,
+           config_.agency_disconnected_after_s);
   }
 
   // `admin.listen`: "host:port", the host an IPv4 address or "localhost", port 0 for any.

@@ -70,6 +70,11 @@ struct HubConfig {
   // A file holding the bearer token /metrics and /admin/* require; resolved like store_path.
   // Required when admin_listen is not a loopback address.
   std::string admin_token_file;
+  // `alerts:` when the hub's own alerts (/admin/overview) fire, as the Prometheus rules'
+  // `for:` does: a recipient whose oldest unacked delivery is older than this is stalled;
+  // an agency without a session for this long is disconnected (1..604800 s each).
+  uint32_t recipient_stalled_after_s = 900;
+  uint32_t agency_disconnected_after_s = 900;
   std::vector<Agency> agencies;           // at least one; ids and ODS codes unique
   // The hub's CURVE key and the agencies' public keys (`security`, `agencies[].public_keys`).
   SecurityConfig security;

@@ -40,16 +40,19 @@ PermittingRule Describe(const router::RuleSet& rules, const router::Rule& rule,
 }  // namespace
 
 Explanation ExplainRecord(const router::RuleSet& rules, const v1::Record& record,
-                          const router::SubjectState& state, std::string_view only_agency) {
+                          const router::SubjectState& state, std::string_view only_agency,
+                          std::span<const router::EarlierRecipient> earlier) {
   Explanation out;
   out.record_id = record.record_id();
   out.source_agency = record.source_agency();
   out.record_type = record.record_type();
+  out.corrects = record.amends().empty() ? record.retracts() : record.amends();
   std::unordered_map<std::string_view, const router::Rule*> by_id;
   for (const router::Rule& rule : rules.rules()) by_id.emplace(rule.id, &rule);
 
   router::RoutePlan plan;
   rules.Plan(record, state, plan, router::PlanScope::kEveryAgency);
+  if (!earlier.empty()) rules.AddCorrectionGrants(record, earlier, plan);
   auto wanted = [&](const std::string& agency) {
     return only_agency.empty() || agency == only_agency;
   };
@@ -70,6 +73,7 @@ Explanation ExplainRecord(const router::RuleSet& rules, const v1::Record& record
       }
     }
     outcome.withheld = view.withheld;
+    outcome.basis = std::string(grant.basis);
     for (const std::string& id : grant.rule_ids) {
       if (auto it = by_id.find(id); it != by_id.end()) {
         outcome.rules.push_back(Describe(rules, *it->second, grant));

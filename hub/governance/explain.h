@@ -2,6 +2,7 @@
 // rule set, agency by agency, with the rules, protocols and consent modes behind it.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,8 @@ struct AgencyOutcome {
   std::vector<std::string> renamed;
   std::vector<std::string> withheld;
   std::vector<PermittingRule> rules;
+  // Receives on no rule: why ("correction-of-disclosed", router/decision.h).
+  std::string basis;
   // Withheld: why, and the reason's kind (router/decision.h).
   std::string reason;
   std::string kind;
@@ -45,14 +48,18 @@ struct AgencyOutcome {
 
 struct Explanation {
   std::string record_id;
+  std::string corrects;  // the record it amends or retracts; empty for none
   std::string source_agency;
   std::string record_type;
   std::vector<AgencyOutcome> agencies;  // sorted by agency id
 };
 
-// Plans `record` with PlanScope::kEveryAgency. With `only_agency` not empty, keeps that
-// agency alone. Names paths, never values. Pure but for `state`; thread-safe.
+// Plans `record` with PlanScope::kEveryAgency, adding for a correction the agencies in
+// `earlier` that received the record it corrects (RuleSet::AddCorrectionGrants). With
+// `only_agency` not empty, keeps that agency alone. Names paths, never values. Pure but for
+// `state`; thread-safe.
 Explanation ExplainRecord(const router::RuleSet& rules, const v1::Record& record,
-                          const router::SubjectState& state, std::string_view only_agency);
+                          const router::SubjectState& state, std::string_view only_agency,
+                          std::span<const router::EarlierRecipient> earlier = {});
 
 }  // namespace gallery::governance

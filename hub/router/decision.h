@@ -37,6 +37,11 @@ inline constexpr std::string_view kConsentMissing = "consent-missing";  // `requ
 inline constexpr std::string_view kObjection = "objection";  // objected, or consent withdrawn
 inline constexpr std::string_view kProtocolExpired = "protocol-expired";  // past review_by
 
+// The basis of a disclosure no current rule permitted: a correction (amendment or
+// retraction) sent to an agency that received the record it corrects, redacted to no more
+// than that agency was given of it (hub/README.md, "Corrections").
+inline constexpr std::string_view kCorrectionOfDisclosed = "correction-of-disclosed";
+
 struct Withholding {
   std::string agency;  // agency id
   // Names the rule, e.g. "label 'mental-health' not permitted by rule sap-to-housing".

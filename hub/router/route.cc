@@ -294,6 +294,7 @@ void RuleSet::GrantTo(const v1::Record& record, uint32_t a, std::optional<uint32
 
   Grant& grant = s.grants.Next(plan.grants, grants);
   grant.recipient.assign(agencies_[a].id);
+  grant.basis = {};
   size_t rule_ids = 0;
   size_t purposes = 0;
   size_t overrides = 0;
@@ -319,22 +320,29 @@ void RuleSet::GrantTo(const v1::Record& record, uint32_t a, std::optional<uint32
             [](const OverrideUse& x, const OverrideUse& y) { return x.rule_id < y.rule_id; });
 
   translator_->Translate(record, a, source, s.headings);
+  grant.view = ViewFor(record, plan, views);
+}
+
+size_t RuleSet::ViewFor(const v1::Record& record, RoutePlan& plan, size_t& views) const {
+  PlanScratch& s = plan.scratch;
   // Agencies reached by the same rules usually see the same items: one view for them all.
-  grant.view = 0;
-  while (grant.view < views && (plan.views[grant.view].allowed != allowed ||
-                                plan.views[grant.view].headings != s.headings)) {
-    ++grant.view;
+  size_t at = 0;
+  while (at < views &&
+         (plan.views[at].allowed != s.allowed || plan.views[at].headings != s.headings)) {
+    ++at;
   }
-  if (grant.view == views) {
+  if (at == views) {
     View& view = s.views.Next(plan.views, views);
-    view.allowed = allowed;
+    view.allowed = s.allowed;
     view.headings = s.headings;
     size_t withheld = 0;
-    ForEachWithheld(record, plan.items, allowed, [&](std::string_view head, std::string_view tail) {
-      s.strings.Next(view.withheld, withheld).assign(head).append(tail);
-    });
+    ForEachWithheld(record, plan.items, s.allowed,
+                    [&](std::string_view head, std::string_view tail) {
+                      s.strings.Next(view.withheld, withheld).assign(head).append(tail);
+                    });
     s.strings.Trim(view.withheld, withheld);
   }
+  return at;
 }
 
 }  // namespace gallery::router

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hub/router/decision.h"
@@ -38,6 +39,9 @@ struct Grant {
   std::vector<std::string> purposes;   // those rules' purposes, sorted, unique
   std::vector<OverrideUse> overrides;  // those of the rules that override consent, by rule id
   size_t view = 0;                     // index into RoutePlan::views
+  // Why it travels when no rule permitted it (rule_ids then empty): kCorrectionOfDisclosed.
+  // Empty for a grant the rules made.
+  std::string_view basis;
 };
 
 // The working space of RuleSet::Plan; meaningless to callers.

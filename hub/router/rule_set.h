@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -12,6 +13,7 @@
 #include "gallery/v1/record.pb.h"
 #include "hub/common/agency.h"
 #include "hub/common/result.h"
+#include "hub/router/correction.h"
 #include "hub/router/decision.h"
 #include "hub/router/heading_translator.h"
 #include "hub/router/route_plan.h"
@@ -59,6 +61,15 @@ class RuleSet {
   void Plan(const v1::Record& record, RoutePlan& plan) const;
   RoutePlan Plan(const v1::Record& record) const;
 
+  // For `correction`, a record that amends or retracts another, after Plan(correction, ...)
+  // filled `plan`: adds a grant for each of `earlier` that the plan does not already grant
+  // (but the source), with basis kCorrectionOfDisclosed and no rule ids, and drops that
+  // agency's withholding. An amendment carries only the items whose paths are in the
+  // agency's `disclosed`, a retraction none of them: either way no more than the agency was
+  // given before, under the headings this rule set gives it. Thread-safe.
+  void AddCorrectionGrants(const v1::Record& correction,
+                           std::span<const EarlierRecipient> earlier, RoutePlan& plan) const;
+
   const std::vector<Protocol>& protocols() const { return protocols_; }
   const std::vector<Rule>& rules() const { return rules_; }
   const std::vector<Agency>& agencies() const { return agencies_; }
@@ -97,6 +108,9 @@ class RuleSet {
   // matches and adding plan.views[views++] when none does.
   void GrantTo(const v1::Record& record, uint32_t agency, std::optional<uint32_t> source,
                const Verdict& verdict, RoutePlan& plan, size_t& grants, size_t& views) const;
+  // The index of the view of `record` allowing scratch.allowed under scratch.headings,
+  // adding plan.views[views++] when no view matches.
+  size_t ViewFor(const v1::Record& record, RoutePlan& plan, size_t& views) const;
 
   std::vector<Protocol> protocols_;
   std::vector<Rule> rules_;

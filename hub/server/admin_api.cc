@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gallery/v1/record.pb.h"
+#include "hub/admin/dashboard_assets.h"
 
 namespace gallery::server {
 namespace {
@@ -15,6 +16,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kDeadLetters = "/admin/deadletters";
+constexpr std::string_view kOverview = "/admin/overview";
 constexpr std::string_view kRules = "/admin/rules";
 constexpr std::string_view kRulesReload = "/admin/rules/reload";
 
@@ -128,8 +130,13 @@ admin::AdminResponse HandleRules(const admin::AdminRequest& request, const Rules
 
 admin::AdminResponse HandleAdminRequest(const admin::AdminRequest& request, store::Store& store,
                                         DeliveryQueues& queues, HubMetrics& metrics,
-                                        const RulesControl& rules) {
+                                        const RulesControl& rules,
+                                        const std::function<Result<json>()>& overview) {
   if (request.path == kRules || request.path == kRulesReload) return HandleRules(request, rules);
+  if (auto asset = admin::FindDashboardAsset(request.path)) {
+    if (request.method != "GET") return Json(405, {{"error", "use GET"}});
+    return {200, std::string(asset->body), std::string(asset->content_type)};
+  }
   if (request.path == "/healthz") return {200, "ok\n", "text/plain"};
   if (request.path == "/readyz") {
     // The admin server starts once the endpoint is bound and the rules are loaded; what can
@@ -141,6 +148,12 @@ admin::AdminResponse HandleAdminRequest(const admin::AdminRequest& request, stor
   }
   if (request.path == "/metrics") {
     return {200, metrics.registry().Render(), "text/plain; version=0.0.4; charset=utf-8"};
+  }
+  if (request.path == kOverview) {
+    if (request.method != "GET") return Json(405, {{"error", "use GET"}});
+    auto document = overview();
+    if (!document.ok()) return Error(document.status());
+    return Json(200, *document);
   }
   if (request.path == kDeadLetters) {
     if (request.method != "GET") return Json(405, {{"error", "use GET"}});

@@ -77,6 +77,12 @@ HubMetrics::HubMetrics()
           "The audit log's last entry hash: keep it to check later that no entry was cut "
           "off the end (hubctl audit verify --head).",
           {"hash"})),
+      audit_chain_intact_(registry_.AddGauge(
+          "gallery_audit_chain_intact",
+          "1 when the audit log's last entries (up to 200000) verified at start, each "
+          "numbered in turn and linked by hash to the one before; 0 when one was edited, "
+          "removed or inserted.",
+          {})),
       rule_reloads_(registry_.AddCounter("gallery_rule_reloads_total",
                                          "Rule set reloads asked for, by result: loaded, "
                                          "unchanged, or refused (the running set stays).",

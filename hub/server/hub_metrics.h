@@ -59,6 +59,16 @@ class HubMetrics {
   metrics::Family<metrics::Gauge>& protocol_review_overdue() { return protocol_review_overdue_; }
   metrics::Family<metrics::Gauge>& audit_chain_length() { return audit_chain_length_; }
   metrics::Family<metrics::Gauge>& audit_chain_head() { return audit_chain_head_; }
+  metrics::Family<metrics::Gauge>& audit_chain_intact() { return audit_chain_intact_; }
+
+  // The counters /admin/overview reads (overview.h), by their labels as in /metrics.
+  const metrics::Family<metrics::Counter>& received() const { return received_; }
+  const metrics::Family<metrics::Counter>& confirmed() const { return confirmed_; }
+  const metrics::Family<metrics::Counter>& rejected() const { return rejected_; }
+  const metrics::Family<metrics::Counter>& deliveries() const { return deliveries_; }
+  const metrics::Family<metrics::Counter>& withheld() const { return withheld_; }
+  const metrics::Family<metrics::Counter>& rule_reloads() const { return rule_reloads_; }
+  const metrics::Family<metrics::Counter>& consent_overrides() const { return consent_overrides_; }
 
  private:
   // A source's counters, looked up once per agency rather than per record.
@@ -99,6 +109,7 @@ class HubMetrics {
   metrics::Family<metrics::Gauge>& protocol_review_overdue_;
   metrics::Family<metrics::Gauge>& audit_chain_length_;
   metrics::Family<metrics::Gauge>& audit_chain_head_;
+  metrics::Family<metrics::Gauge>& audit_chain_intact_;
   metrics::Family<metrics::Counter>& rule_reloads_;
   metrics::Family<metrics::Counter>& consent_overrides_;
   metrics::Family<metrics::Counter>& auth_refusals_;

@@ -1,5 +1,6 @@
 #include "hub/server/hub_server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <unordered_set>
@@ -8,6 +9,7 @@
 
 #include "hub/audit/audit_events.h"
 #include "hub/audit/audit_hash.h"
+#include "hub/audit/chain_verify.h"
 #include "hub/common/wire_codes.h"
 #include "hub/admin/bearer_token.h"
 #include "hub/server/admin_api.h"
@@ -27,6 +29,8 @@ constexpr size_t kMaxHeldAcks = 1'000'000;
 constexpr auto kPurgeInterval = std::chrono::minutes(1);
 // How often the audit chain's head is logged, for checking later that nothing was cut off.
 constexpr auto kAuditHeadLogInterval = std::chrono::minutes(5);
+// How often /admin/overview's rate window reads the counters.
+constexpr auto kOverviewSampleInterval = std::chrono::seconds(1);
 // The batch arena's first block, kept across batches, and the size of any further ones: a
 // full batch of 1 KB records fits in a few blocks.
 constexpr size_t kArenaBlockBytes = 4 << 20;
@@ -40,6 +44,28 @@ google::protobuf::ArenaOptions BatchArenaOptions(char* block) {
   options.start_block_size = kArenaBlockBytes;
   options.max_block_size = kArenaBlockBytes;
   return options;
+}
+
+// Checks the audit log's last entries at start, as `hubctl audit verify` checks the whole
+// log, so that a break made while the hub was down shows (gallery_audit_chain_intact,
+// GalleryAuditChainBroken). Bounded, so that the start takes the same time however long
+// the log grows: a million entries take 6 to 9 s to check (hub/README.md). A
+// broken log does not stop the hub: records keep flowing and their entries are chained on.
+constexpr uint64_t kAuditEntriesVerifiedAtStart = 50'000;
+
+Result<audit::ChainReport> VerifyAuditAtStart(store::Store& store) {
+  const auto started = Clock::now();
+  auto report = audit::VerifyChainTail(store, kAuditEntriesVerifiedAtStart);
+  if (!report.ok()) return report.status();
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  if (report->broken) {
+    spdlog::error("audit log broken at entry {}: {} (checked in {:.2f} s)",
+                  report->broken->seq, report->broken->what, seconds);
+  } else {
+    spdlog::info("audit log verified: its last {} of {} entries intact in {:.2f} s",
+                 std::min(report->length, kAuditEntriesVerifiedAtStart), report->length, seconds);
+  }
+  return report;
 }
 
 }  // namespace
@@ -69,6 +95,8 @@ Result<std::unique_ptr<HubServer>> HubServer::Create(config::HubConfig config,
                (*registry)->fact_count());
   auto audit_head = audit::LoadHead(*store);
   if (!audit_head.ok()) return audit_head.status();
+  auto audit_report = VerifyAuditAtStart(*store);
+  if (!audit_report.ok()) return audit_report.status();
   auto pseudonym = audit::SubjectPseudonym::Open(config.audit_subject_key_file, /*create=*/true);
   if (!pseudonym.ok()) return pseudonym.status();
   const std::string admin_listen = config.admin_listen;
@@ -84,6 +112,7 @@ Result<std::unique_ptr<HubServer>> HubServer::Create(config::HubConfig config,
   HubServer* hub = server.get();
   hub->audit_ = std::make_unique<audit::AuditChain>(*hub->store_, std::move(audit_head).value(),
                                                     std::move(pseudonym).value());
+  hub->audit_intact_ = !audit_report->broken.has_value();
   GALLERY_RETURN_IF_ERROR(hub->audit_->Append(audit::RuleSetLoaded(*hub->rules_, "start")));
   hub->LogAuditHead();
   hub->next_head_log_ = Clock::now() + kAuditHeadLogInterval;
@@ -112,7 +141,8 @@ Result<std::unique_ptr<HubServer>> HubServer::Create(config::HubConfig config,
         [hub] { return hub->rules_; },
         [hub](std::string_view trigger) { return hub->ReloadRules(trigger); }};
     admin::AdminResponse response =
-        HandleAdminRequest(request, *hub->store_, hub->queues_, hub->metrics_, rules_control);
+        HandleAdminRequest(request, *hub->store_, hub->queues_, hub->metrics_, rules_control,
+                           [hub] { return hub->BuildOverview(); });
     // What changes state, or shows a record's contents, is audited.
     if ((request.method != "GET" && request.method != "HEAD") ||
         request.query.find("contents=true") != std::string::npos) {
@@ -135,6 +165,8 @@ HubServer::HubServer(config::HubConfig config, std::shared_ptr<const router::Rul
       registry_(std::move(registry)),
       context_(std::move(context)),
       socket_(std::move(socket)),
+      overview_(config_, metrics_, Clock::now()),
+      next_overview_sample_(Clock::now()),
       queues_(*store_, config_, metrics_,
               [this](const std::string& routing_id, std::string_view bytes) {
                 return SendBytes(routing_id, bytes);
@@ -363,7 +395,7 @@ void HubServer::HandlePublish(const std::string& routing_id, Session& session,
     RejectRecord(routing_id, session.agency, publish.sequence(), record->record_id(), status);
     return;
   }
-  publishes_.push_back({routing_id, publish.sequence(), record, {}, false, Clock::now()});
+  publishes_.push_back({routing_id, publish.sequence(), record, {}, false, Clock::now(), {}});
   if (record_bytes) {
     publishes_.back().record_bytes = *record_bytes;
     held_.push_back(std::move(payload));  // the bytes stay where they are
@@ -438,6 +470,13 @@ void HubServer::CommitBatch() {
     }
   }
   for (const auto& publish : publishes_) {
+    if (!publish.refusal.ok()) {
+      spdlog::info("rejected record {} from {}: {}", publish.record->record_id(),
+                   publish.record->source_agency(), publish.refusal.message());
+      RejectRecord(publish.routing_id, publish.record->source_agency(), publish.sequence,
+                   publish.record->record_id(), publish.refusal);
+      continue;
+    }
     metrics_.RecordConfirmed(publish.record->source_agency(), publish.duplicate,
                              std::chrono::duration<double>(committed - publish.arrived).count());
   }
@@ -452,6 +491,7 @@ void HubServer::SendConfirms() {
   std::unordered_set<std::string_view> batched;
   for (size_t i = 0; i < publishes_.size(); ++i) {
     const PendingPublish& first = publishes_[i];
+    if (!first.refusal.ok()) continue;  // rejected instead
     auto session = sessions_.find(first.routing_id);
     if (session == sessions_.end() || !session->second.batches) {
       confirm_frame_.Start(OutgoingFrame::Kind::kConfirm, false);
@@ -463,7 +503,7 @@ void HubServer::SendConfirms() {
     confirm_frame_.Start(OutgoingFrame::Kind::kConfirm, true);
     for (size_t j = i; j < publishes_.size(); ++j) {
       const PendingPublish& publish = publishes_[j];
-      if (publish.routing_id != first.routing_id) continue;
+      if (publish.routing_id != first.routing_id || !publish.refusal.ok()) continue;
       confirm_frame_.AddConfirm(publish.sequence, publish.record->record_id(), publish.duplicate);
     }
     SendBytes(first.routing_id, confirm_frame_.Finish());
@@ -483,6 +523,10 @@ void HubServer::CheckTimers() {
   for (const auto& routing_id : silent) DropSession(routing_id, "went silent");
 
   queues_.CheckTimers(now);
+  if (now >= next_overview_sample_) {
+    next_overview_sample_ = now + kOverviewSampleInterval;
+    overview_.Sample(now, ConnectedAgencies());
+  }
   if (now >= next_purge_) PurgeExpiredPayloads(now);
   if (now >= next_head_log_) {
     next_head_log_ = now + kAuditHeadLogInterval;
@@ -544,12 +588,25 @@ void HubServer::CollectGauges() {
         .Set(now_us >= protocol.expires_at_us ? 1 : 0);
   }
   metrics_.audit_chain_length().WithLabels({}).Set(static_cast<double>(audit_->head().seq));
+  metrics_.audit_chain_intact().WithLabels({}).Set(audit_intact_ ? 1 : 0);
   metrics_.audit_chain_head().Clear();
   metrics_.audit_chain_head().WithLabels({audit::Hex(audit_->head().hash)}).Set(1);
   metrics_.rule_set().Clear();
   metrics_.rule_set()
       .WithLabels({rules_->content_hash(), std::to_string(rules_->rules().size())})
       .Set(1);
+}
+
+std::set<std::string> HubServer::ConnectedAgencies() const {
+  std::set<std::string> connected;
+  for (const auto& [routing_id, session] : sessions_) connected.insert(session.agency);
+  return connected;
+}
+
+Result<nlohmann::json> HubServer::BuildOverview() const {
+  const HubSnapshot snapshot{rules_, audit_->head().seq, audit_intact_, ConnectedAgencies(),
+                             queues_.InFlightCounts()};
+  return overview_.Build(*store_, snapshot, Clock::now());
 }
 
 void HubServer::RejectRecord(const std::string& routing_id, const std::string& source,

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,6 +24,7 @@
 #include "hub/server/hub_metrics.h"
 #include "hub/server/ingest.h"
 #include "hub/server/outgoing_frames.h"
+#include "hub/server/overview.h"
 #include "hub/server/sessions.h"
 #include "hub/store/store.h"
 
@@ -81,6 +83,10 @@ class HubServer {
   void CheckTimers();
   // Refreshes the metrics' gauges from the store and the sessions, before each scrape.
   void CollectGauges();
+  // The agencies that have a session now.
+  std::set<std::string> ConnectedAgencies() const;
+  // GET /admin/overview's document (overview.h).
+  Result<nlohmann::json> BuildOverview() const;
   // Refuses a published record and counts the refusal against `source`.
   void RejectRecord(const std::string& routing_id, const std::string& source, uint64_t sequence,
                     const std::string& record_id, const Status& status);
@@ -111,6 +117,10 @@ class HubServer {
   std::unordered_map<std::string, Session> sessions_;            // by routing id
   HubMetrics metrics_;
   std::unique_ptr<audit::AuditChain> audit_;
+  // The audit log verified whole at start (gallery_audit_chain_intact).
+  bool audit_intact_ = true;
+  Overview overview_;
+  Clock::time_point next_overview_sample_;
   // Events audited with the next write (refused records: one sync for many).
   std::vector<audit_log::v1::Entry> audit_pending_;
   Clock::time_point next_head_log_;

@@ -4,10 +4,12 @@
 #include <unordered_set>
 
 #include <google/protobuf/util/time_util.h>
+#include <spdlog/spdlog.h>
 
 #include "hub/audit/record_audit.h"
 #include "hub/ingest/record_validator.h"
 #include "hub/router/redacted_encoder.h"
+#include "hub/server/corrections.h"
 
 namespace gallery::server {
 namespace {
@@ -46,6 +48,10 @@ Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& 
   auto existing = store.FindExisting(ids);
   if (!existing.ok()) return existing.status();
   const std::unordered_set<std::string_view> journaled(existing->begin(), existing->end());
+  for (auto& publish : batch) {
+    if (journaled.contains(publish.record->record_id())) publish.duplicate = true;
+  }
+  GALLERY_ASSIGN_OR_RETURN(CorrectedRecords corrected, CorrectedRecords::Find(batch, store));
 
   const auto received_at =
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(received_at_us);
@@ -58,13 +64,24 @@ Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& 
   for (auto& publish : batch) {
     if (publish.duplicate) continue;
     v1::Record& record = *publish.record;
-    if (journaled.contains(record.record_id())) {
-      publish.duplicate = true;
-      continue;
+    std::vector<router::EarlierRecipient> earlier;
+    if (!record.amends().empty() || !record.retracts().empty()) {
+      if (const store::DisclosedRecord* original = corrected.Original(record)) {
+        publish.refusal =
+            router::CheckCorrectionSource(record, original->record_id, original->source_agency);
+        if (!publish.refusal.ok()) continue;
+        earlier = EarlierRecipients(*original);
+      } else {
+        spdlog::warn("record {} from {} corrects record {}, which the hub has not journaled: "
+                     "routed by the rules alone",
+                     record.record_id(), record.source_agency(),
+                     record.amends().empty() ? record.retracts() : record.amends());
+      }
     }
     *record.mutable_received_at() = received_at;
     std::vector<std::string> facts = registry.Learn(record);
     rules.Plan(record, registry, plan);
+    if (!earlier.empty()) rules.AddCorrectionGrants(record, earlier, plan);
 
     store::NewRecord& entry = out.emplace_back();
     entry.registry_facts = std::move(facts);
@@ -93,8 +110,13 @@ Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& 
     }
     entry.deliveries.reserve(plan.grants.size());
     for (const auto& grant : plan.grants) {
+      // A correction sent on no rule journals its basis where rule ids go, so that reports
+      // and the recipient's Deliver say why it came.
       store::NewDelivery& delivery = entry.deliveries.emplace_back(store::NewDelivery{
-          grant.recipient, grant.rule_ids, plan.views[grant.view].withheld, views[grant.view]});
+          grant.recipient,
+          grant.basis.empty() ? grant.rule_ids
+                              : std::vector<std::string>{std::string(grant.basis)},
+          plan.views[grant.view].withheld, views[grant.view]});
       for (const router::OverrideUse& use : grant.overrides) {
         delivery.consent_overrides.emplace_back(use.rule_id, router::ConsentStatusName(use.consent));
       }
@@ -107,6 +129,7 @@ Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& 
     audit::DescribeRecord(record, entry, plan, audit.pseudonym(), rules.content_hash(),
                           audit_entry);
     entry.audit_entry = audit.Seal(audit_entry);
+    corrected.NoteJournaled(entry);
   }
   return out;
 }

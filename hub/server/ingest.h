@@ -30,6 +30,9 @@ struct PendingPublish {
   std::string_view record_bytes;
   bool duplicate = false;  // set by PrepareBatch
   std::chrono::steady_clock::time_point arrived;  // taken off the socket (confirm latency)
+  // Set by PrepareBatch when the record may not be journaled (a correction of another
+  // agency's record): the publisher gets this instead of a confirm.
+  Status refusal;
 };
 
 // Marks duplicates in `batch` (earlier in the batch, or already in `store`) and returns
@@ -40,7 +43,11 @@ struct PendingPublish {
 // distinct redaction of a record is serialized once, straight from the record, and copied
 // to the recipients that share it. Each new record's audit entry is sealed on `audit`
 // (NewRecord::audit_entry); the caller restores the chain's head if the commit fails.
-// Errors come from the store (kUnavailable).
+// A correction (amends or retracts) also reaches every agency that received the record it
+// corrects, under router::kCorrectionOfDisclosed when the rules no longer send it there
+// (router::RuleSet::AddCorrectionGrants); one of another agency's record is refused
+// (PendingPublish::refusal); one of a record the hub never journaled is routed by the rules
+// alone, with a warning. Errors come from the store (kUnavailable).
 Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& batch,
                                                    const router::RuleSet& rules,
                                                    registry::Registry& registry,

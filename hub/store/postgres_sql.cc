@@ -216,8 +216,13 @@ constexpr std::string_view kStatements[] = {
     "SELECT coalesce(max(seq), 0) FROM {S}.audit_log",
     // kAuditEntries
     "SELECT entry FROM {S}.audit_log WHERE seq > $1::int8 ORDER BY seq LIMIT $2::int8",
+    // kDisclosures: the records named in $1 with each of their deliveries, a row per
+    // delivery (recipient NULL for a record without any).
+    "SELECT r.record_id, r.source_agency, r.payload, d.recipient, d.withheld"
+    " FROM {S}.records r LEFT JOIN {S}.deliveries d ON d.seq = r.seq"
+    " WHERE r.record_id = ANY($1::bytea[]) ORDER BY r.seq, d.recipient COLLATE \"C\", d.delivery_id",
 };
-static_assert(std::size(kStatements) == 18);
+static_assert(std::size(kStatements) == 19);
 
 std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {

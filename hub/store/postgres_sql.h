@@ -29,6 +29,7 @@ enum Stmt : int {
   kAppendAudit,
   kAuditCount,
   kAuditEntries,
+  kDisclosures,
   kStmtCount
 };
 

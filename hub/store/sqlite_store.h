@@ -28,6 +28,8 @@ class SqliteStore final : public Store {
   Result<std::vector<PendingDelivery>> Pending(const std::string& recipient, uint64_t after,
                                                size_t limit) override;
   Result<std::vector<std::pair<std::string, uint64_t>>> PendingCounts() override;
+  Result<std::vector<DisclosedRecord>> Disclosures(
+      std::span<const std::string> record_ids) override;
   Result<std::vector<RecordSummary>> Summaries() override;
   Result<std::vector<ReceivedRecord>> ReceivedSince(int64_t since_us) override;
   Result<std::vector<std::string>> RegistryFacts() override;

@@ -89,6 +89,19 @@ struct ReceivedRecord {
   std::string payload;  // serialized gallery.v1.Record as received; empty once purged
 };
 
+// A journaled record and what each of its recipients was given: what a correction of it
+// (an amendment or a retraction) needs to reach them all.
+struct DisclosedRecord {
+  std::string record_id;
+  std::string source_agency;
+  std::string payload;  // serialized gallery.v1.Record as received; empty once purged
+  struct Recipient {
+    std::string agency;
+    std::vector<std::string> withheld;  // field paths removed for it (NewDelivery::withheld)
+  };
+  std::vector<Recipient> recipients;  // one per delivery, by agency (byte order)
+};
+
 // A delivery the hub gave up on: its recipient refused it, or never acked it, too often.
 struct DeadLetter {
   uint64_t id = 0;            // assigned by the store, increasing
@@ -122,6 +135,13 @@ class Store {
   // the batch is then stored.
   virtual Status Commit(std::span<const NewRecord> records, std::span<const AckedDelivery> acks,
                         const std::string& rule_set_hash) = 0;
+
+  // Those of `record_ids` that are journaled, in the order asked, each with its source,
+  // its payload as received (empty once purged) and every delivery ever made of it, acked,
+  // pending or dead-lettered. Unknown ids are left out. For routing corrections: asked only
+  // for records that amend or retract another, so it is off the path of ordinary records.
+  virtual Result<std::vector<DisclosedRecord>> Disclosures(
+      std::span<const std::string> record_ids) = 0;
 
   // Up to `limit` unacked deliveries for `recipient` with id > `after`, in id order.
   virtual Result<std::vector<PendingDelivery>> Pending(const std::string& recipient,

@@ -12,6 +12,8 @@
 #      0 skips it);
 #   6. decision_bench ROUNDS times: the router's decision with 10,000 rules against 10, with
 #      DECISIONS timed decisions per rule set (default 200000; 0 skips it);
+#   7. adapter_bench ROUNDS times: each adapter's parse-and-map throughput on the upstream
+#      fixtures, in process (ADAPTERS=0 skips it);
 # and prints one table: the median of each figure per column, the restart figures and the
 # decision figures; then each round's values, and the targets, met or not.
 # Arguments go to every e2e_bench round (run.sh sets --backend and --dsn itself, and --rate
@@ -33,18 +35,20 @@ postgresql=${POSTGRESQL:-1}
 sqlite=${SQLITE:-1}
 restart_deliveries=${RESTART_DELIVERIES:-1000000}
 decisions=${DECISIONS:-200000}
+adapters=${ADAPTERS:-1}
 budget=${BUDGET:-540}
 for knob in "ROUNDS=$rounds" "HIGH_RATE=$high_rate" "POSTGRESQL=$postgresql" "SQLITE=$sqlite" \
-            "RESTART_DELIVERIES=$restart_deliveries" "DECISIONS=$decisions" "BUDGET=$budget"; do
+            "RESTART_DELIVERIES=$restart_deliveries" "DECISIONS=$decisions" "ADAPTERS=$adapters" \
+            "BUDGET=$budget"; do
   case "${knob#*=}" in
     '' | *[!0-9]*) echo "run.sh: ${knob%%=*} must be a whole number" >&2; exit 2 ;;
   esac
 done
 [ "$rounds" -ge 1 ] || { echo "run.sh: ROUNDS must be at least 1" >&2; exit 2; }
 
-echo "== build $build (e2e_bench, restart_bench, decision_bench, hubd)"
+echo "== build $build (e2e_bench, restart_bench, decision_bench, adapter_bench, hubd)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target e2e_bench restart_bench decision_bench hubd
+cmake --build "$build" --target e2e_bench restart_bench decision_bench adapter_bench hubd
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/gallery-bench-run.XXXXXX")
 results="$work/results"  # "COLUMN NAME VALUE" per figure of each successful round
@@ -172,6 +176,26 @@ if [ "$decisions" -gt 0 ]; then
   done
 fi
 
+# The adapters alone: parse and map the upstream fixtures in process, no hubd.
+if [ "$adapters" != 0 ]; then
+  for round in $(seq 1 "$rounds"); do
+    cap=$(remaining)
+    [ "$cap" -le 60 ] || cap=60
+    if [ "$cap" -lt 30 ]; then
+      failures+=("adapter_bench round $round: skipped, BUDGET of $budget s spent")
+      continue
+    fi
+    echo "== adapters: round $round of $rounds"
+    if timeout "$cap" "$build/bin/adapter_bench" --timeout $((cap - 10)) >"$work/round" 2>&1; then
+      grep -v '^result ' "$work/round"
+      awk '$1 == "result" { print "adapters", $2, $3 }' "$work/round" >>"$results"
+    else
+      cat "$work/round"
+      failures+=("adapter_bench round $round failed")
+    fi
+  done
+fi
+
 echo
 echo "== results: median of $rounds round(s) per column, restart_bench once; $(nproc) cores," \
   "$((SECONDS - started)) s"
@@ -228,12 +252,17 @@ sort -k1,1 -k2,2 -k3,3g "$results" | awk -v rounds="$rounds" \
     row("  10,000 rules: decision median, us", "decision_median_us_many", "%.2f")
     row("  10,000 rules: decision p99, us", "decision_p99_us_many", "%.2f")
     row("  median ratio 10,000 / 10 rules", "decision_median_ratio", "%.2f")
+    print "adapter_bench, parse and map in process, median over the rounds (adapters column):"
+    ncols = split("adapters", cols, " ")
+    row("  HL7 v2, messages/s", "hl7v2_messages_per_s", "%.0f")
+    row("  FHIR JSON, resources/s", "fhir_messages_per_s", "%.0f")
+    row("  CSV, rows/s", "csv_messages_per_s", "%.0f")
     ncols = split("journal journal-high sqlite postgresql", cols, " ")
 
     print ""
     print "== each round (sorted)"
     for (key in n) keys[++nkeys] = key
-    ncols = split("journal journal-high sqlite postgresql router", cols, " ")
+    ncols = split("journal journal-high sqlite postgresql router adapters", cols, " ")
     for (c = 1; c <= ncols; c++) {
       for (i = 1; i <= nkeys; i++) {
         split(keys[i], part, SUBSEP)

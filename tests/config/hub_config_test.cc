@@ -185,6 +185,23 @@ TEST(HubConfigTest, RetentionIsParsedAndRangeChecked) {
             "hub.yaml:22:12: 'retention' must be a map");
 }
 
+TEST(HubConfigTest, AlertThresholdsAreParsedAndRangeChecked) {
+  auto defaults = Parse(kGood);
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->recipient_stalled_after_s, 900u);
+  EXPECT_EQ(defaults->agency_disconnected_after_s, 900u);
+  auto config = Parse(std::string(kGood) +
+                      "alerts:\n  recipient_stalled_after_s: 2\n  agency_disconnected_after_s: 60\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->recipient_stalled_after_s, 2u);
+  EXPECT_EQ(config->agency_disconnected_after_s, 60u);
+  EXPECT_EQ(ErrorOf(std::string(kGood) + "alerts:\n  recipient_stalled_after_s: 0\n"),
+            "hub.yaml:23:30: 'recipient_stalled_after_s' must be between 1 and 604800 (got 0)");
+  EXPECT_EQ(ErrorOf(std::string(kGood) + "alerts:\n  stalled_after: 5\n"),
+            "hub.yaml:23:3: unknown key 'stalled_after' (expected: recipient_stalled_after_s, "
+            "agency_disconnected_after_s)");
+}
+
 TEST(HubConfigTest, AdminListenIsAnIpv4OrLocalhostAndAPort) {
   const auto admin = [](std::string_view listen) {
     return std::string(kGood) + "admin:\n  listen: \"" + std::string(listen) + "\"\n";
@@ -286,7 +303,7 @@ TEST(HubConfigTest, UnknownKeysAreRejectedWithPositionAndExpectedKeys) {
             "hub.yaml:19:5: unknown key 'odss' (expected: id, name, kind, ods, public_keys)");
   EXPECT_EQ(ErrorOf(std::string(kGood) + "metrics: {}\n"),
             "hub.yaml:22:1: unknown key 'metrics' (expected: hub, delivery, limits, retention, "
-            "admin, security, audit, agencies)");
+            "admin, alerts, security, audit, agencies)");
 }
 
 TEST(HubConfigTest, LogFormatIsTextOrJson) {
@@ -419,10 +436,10 @@ TEST(HubConfigTest, SyntaxErrorsAndEmptyDocumentsHavePositions) {
   EXPECT_THAT(ErrorOf("hub:\n  id: [unclosed\n"), Not(HasSubstr("hub.yaml: ")));
   EXPECT_EQ(ErrorOf(""),
             "hub.yaml:1:1: expected a map with keys: hub, delivery, limits, retention, admin, "
-            "security, audit, agencies");
+            "alerts, security, audit, agencies");
   EXPECT_EQ(ErrorOf("- a\n"),
             "hub.yaml:1:1: expected a map with keys: hub, delivery, limits, retention, admin, "
-            "security, audit, agencies");
+            "alerts, security, audit, agencies");
 }
 
 TEST(HubConfigTest, TheAuditSubjectKeyLivesBesideTheStoreUnlessConfigured) {

@@ -101,6 +101,25 @@ TEST(ExplainTest, OverrideIsFlaggedWithTheConsentStateItSetAside) {
   EXPECT_EQ(dn.rules[0].overridden_by_record, "consent-1");
 }
 
+TEST(ExplainTest, ACorrectionListsEarlierRecipientsWithWhatTheyWereGiven) {
+  const auto rules = Rules();
+  ASSERT_NE(rules, nullptr);
+  v1::Record amendment = Assessment("r1-v2");
+  amendment.set_amends("r1");
+  // gp-a had the original's stairs only, under rules since changed.
+  const std::vector<router::EarlierRecipient> earlier = {{"gp-a", {"Home environment/Stairs"}}};
+  const Explanation e =
+      ExplainRecord(*rules, amendment, router::NoSubjectState(), "gp-a", earlier);
+  EXPECT_EQ(e.corrects, "r1");
+  ASSERT_EQ(e.agencies.size(), 1u);
+  const AgencyOutcome& gp = e.agencies[0];
+  ASSERT_TRUE(gp.receives);
+  EXPECT_EQ(gp.basis, "correction-of-disclosed");
+  EXPECT_TRUE(gp.rules.empty());
+  EXPECT_THAT(gp.paths, ElementsAre("Home environment/Stairs"));
+  EXPECT_THAT(gp.withheld, ElementsAre("@subject/postcode", "Finances/*"));
+}
+
 TEST(RecordJsonTest, ErrorsNameTheFileAndTheField) {
   auto record = ParseRecordJson(R"({"recordId": "r1", "sectoins": []})", "rec.json");
   ASSERT_FALSE(record.ok());

@@ -184,8 +184,11 @@ class FaultDiskTest : public ::testing::Test {
   }
 
   // Once hubd has refused records: while the fault lasts, the publisher's resends (every
-  // confirm_timeout) are refused too and none is reported confirmed; what was confirmed
-  // before still reaches its recipients.
+  // confirm_timeout) are refused too; what was confirmed before still reaches its
+  // recipients. A resend may still fit into blocks the hub's own files give back (a
+  // rolled-back write, a finished segment): it is then journaled and rightly confirmed, so
+  // the check is that the unconfirmed never grow and the hub keeps refusing, not that no
+  // single resend gets through.
   void ExpectRefusedWhileFaulty() {
     const std::string log = region_->HubLog();
     const std::string refusal = LastRecordRefusal(log);
@@ -196,16 +199,16 @@ class FaultDiskTest : public ::testing::Test {
     const size_t unconfirmed = publisher_->in_flight();
     EXPECT_GT(unconfirmed, 0u);
     EXPECT_EQ(FlushFor(std::chrono::milliseconds(2500)).code(), Code::kUnavailable)
-        << "records were confirmed while the store could not take them";
-    EXPECT_EQ(publisher_->in_flight(), unconfirmed);
-    EXPECT_EQ(ledger_.published.size() - ledger_.confirmed.size(), unconfirmed);
+        << "every record was confirmed while the store was full";
+    EXPECT_LE(publisher_->in_flight(), unconfirmed);
+    EXPECT_EQ(ledger_.published.size() - ledger_.confirmed.size(), publisher_->in_flight());
     EXPECT_GT(Count(region_->HubLog(), kCommitFailed), refusals) << "the resends were not refused";
     EXPECT_TRUE(WaitFor([&] { return region_->SinkReceived("dn").size() >= ledger_.confirmed.size(); },
                         std::chrono::seconds(10), std::chrono::milliseconds(50)))
         << "dn took " << region_->SinkReceived("dn").size() << " of " << ledger_.confirmed.size();
-    std::cout << "while faulty: " << ledger_.confirmed.size() << " confirmed, " << unconfirmed
-              << " refused and unconfirmed; " << Count(region_->HubLog(), kCommitFailed)
-              << " commits refused so far\n";
+    std::cout << "while faulty: " << ledger_.confirmed.size() << " confirmed, "
+              << publisher_->in_flight() << " refused and unconfirmed; "
+              << Count(region_->HubLog(), kCommitFailed) << " commits refused so far\n";
   }
 
   // Once the fault is gone: the same hubd takes every record and delivers it.

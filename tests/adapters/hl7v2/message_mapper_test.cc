@@ -108,6 +108,16 @@ TEST(Hl7MappingTest, ReportsEveryMistakeWithItsPosition) {
   EXPECT_THAT(e, HasSubstr("rows: paths must be in segment 'OBX' (found PID-3)"));
 }
 
+TEST(Hl7MappingTest, SubjectWithoutGenderLoads) {
+  auto m = Hl7Mapping::Parse(
+      "agency: hosp-general\n"
+      "subject: {nhs_number: {field: PID-3, identifier_types: [NH]}}\n"
+      "messages:\n"
+      "  - {type: ADT^A01, record_type: adt.admission}\n",
+      "m.yaml");
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+}
+
 TEST(MessageMapperTest, MapsAnAdmissionWithSubjectAndSections) {
   auto r = Demo().Map(ParseOne(kAdmission));
   ASSERT_TRUE(r.ok()) << r.status().ToString();

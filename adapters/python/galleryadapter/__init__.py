@@ -1,0 +1,1 @@
+"""A Gallery adapter in Python: JSON lines in, JSON lines out (see adapters/python/README.md)."""
