@@ -17,6 +17,10 @@ std::string Seconds(double seconds) {
   return std::to_string(whole / 3600) + " h";
 }
 
+std::string Deliveries(uint64_t count) {
+  return std::to_string(count) + (count == 1 ? " delivery" : " deliveries");
+}
+
 }  // namespace
 
 std::vector<OpsAlert> EvaluateAlerts(const AlertFacts& facts, const AlertThresholds& thresholds) {
@@ -43,14 +47,15 @@ std::vector<OpsAlert> EvaluateAlerts(const AlertFacts& facts, const AlertThresho
       continue;
     }
     alerts.push_back({"GalleryRecipientStalled", "warning",
-                      backlog.recipient + " has " + std::to_string(backlog.pending) +
-                          " deliveries waiting, the oldest for " + Seconds(backlog.oldest_age_s),
+                      backlog.recipient + " has " + Deliveries(backlog.pending) +
+                          " waiting, the oldest for " + Seconds(backlog.oldest_age_s),
                       backlog.recipient});
   }
   for (const auto& [recipient, count] : facts.dead_letters) {
     if (count == 0) continue;
     alerts.push_back({"GalleryDeadLetters", "warning",
-                      std::to_string(count) + " deliveries to " + recipient + " are dead letters",
+                      Deliveries(count) + " to " + recipient +
+                          (count == 1 ? " is a dead letter" : " are dead letters"),
                       recipient});
   }
   for (const auto& agency : facts.disconnected) {
