@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Builds Gallery and runs the demo region on loopback: hubd with its embedded store, an
-# inbox sink per agency, and each agency's CSV extract pushed through adapter-csv. Waits
-# until every delivery is acked, stops everything it started, and prints who received
-# what, what was withheld from whom, and under which rules.
+# inbox sink per agency, and each agency's CSV extract pushed through adapter-csv. The
+# hospital also joins as its other systems would, by configuration alone: its patient
+# administration system sends HL7 v2 ADT messages (an admission, an update of it, a
+# discharge) over MLLP to adapter-hl7v2 (send_mllp.py), and a FHIR client posts a referral
+# (ServiceRequest) and a transaction Bundle (a Patient and a Condition) to adapter-fhir
+# (post_fhir.py). Waits until every delivery is acked, stops everything it started, and
+# prints who received what, what was withheld from whom, and under which rules.
 #   deploy/demo.sh [--no-install] [--hold]
 # With --hold the region keeps running after the deliveries, until Ctrl-C, so that the ops
 # dashboard (the URL it prints) can be looked at.
@@ -26,7 +30,8 @@ fi
 build=${GALLERY_BUILD_DIR:-build/release}
 if [ ! -x "$build/bin/hubd" ] || [ -z "${GALLERY_BUILD_DIR:-}" ]; then
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build" -j "$(nproc)" --target hubd hubctl adapter-csv adapter-sink
+  cmake --build "$build" -j "$(nproc)" --target hubd hubctl adapter-csv adapter-sink \
+    adapter-hl7v2 adapter-fhir
 fi
 bin="$root/$build/bin"
 
@@ -56,6 +61,27 @@ mkdir -p "$keys/agencies"
 for agency in $agencies; do "$bin/hubctl" keys new "$agency" --dir "$keys/agencies" >/dev/null; done
 # An agency's --key and --hub-key.
 key_flags() { echo --key "$keys/agencies/$1.key" --hub-key "$keys/demo-hub.pub"; }
+# The agency a mapping is for.
+mapping_agency() { sed -n 's/^agency: //p' "$1"; }
+
+# Starts a listening adapter, NAME COMMAND..., with its output in $run/logs/NAME.log, and
+# sets $listening to the HOST:PORT it printed once bound.
+start_listener() {
+  local name=$1 pid
+  shift
+  "$@" >"$run/logs/$name.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  listening=
+  for _ in $(seq 1 200); do
+    listening=$(sed -n 's/^listening on //p' "$run/logs/$name.log")
+    [ -n "$listening" ] && return
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "$name did not start; see $run/logs/$name.log" >&2
+  exit 1
+}
 
 echo "== starting hubd"
 "$bin/hubd" --config "$config" --endpoint-file "$run/endpoint" --admin-file "$run/admin" \
@@ -78,11 +104,38 @@ done
 echo "== pushing each agency's native extract"
 for mapping in "$demo"/mappings/*.yaml; do
   name=$(basename "$mapping" .yaml)
-  agency=$(sed -n 's/^agency: //p' "$mapping")
+  agency=$(mapping_agency "$mapping")
   # shellcheck disable=SC2046  # key_flags prints four words
   "$bin/adapter-csv" --hub "$endpoint" $(key_flags "$agency") --mapping "$mapping" \
     "$demo/samples/$name.csv"
 done
+
+hl7_mapping="$demo/mappings/hl7v2/hosp-general-adt.yaml"
+echo "== starting the hospital's MLLP listener (adapter-hl7v2)"
+# shellcheck disable=SC2046  # key_flags prints four words
+start_listener adapter-hl7v2 "$bin/adapter-hl7v2" --hub "$endpoint" \
+  $(key_flags "$(mapping_agency "$hl7_mapping")") --mapping "$hl7_mapping" --listen 127.0.0.1:0
+mllp_address=$listening
+echo "adapter-hl7v2 listening on $mllp_address"
+echo "== the hospital's PAS sends its ADT messages over MLLP"
+/usr/bin/python3 "$demo/send_mllp.py" "$mllp_address" "$demo/samples/hosp-general-adt.hl7" || {
+  echo "an HL7 v2 message was not accepted; see $run/logs/adapter-hl7v2.log" >&2
+  exit 1
+}
+
+fhir_mapping="$demo/mappings/fhir/hosp-general-fhir.yaml"
+echo "== starting the hospital's FHIR endpoint (adapter-fhir)"
+# shellcheck disable=SC2046  # key_flags prints four words
+start_listener adapter-fhir "$bin/adapter-fhir" --hub "$endpoint" \
+  $(key_flags "$(mapping_agency "$fhir_mapping")") --mapping "$fhir_mapping" --listen 127.0.0.1:0
+fhir_base="http://$listening"
+echo "adapter-fhir listening on $fhir_base"
+echo "== a FHIR client posts a referral and a transaction Bundle"
+/usr/bin/python3 "$demo/post_fhir.py" "$fhir_base" "$demo/samples/hosp-general-referral.json" \
+  "$demo/samples/hosp-general-bundle.json" || {
+  echo "a FHIR request was not accepted; see $run/logs/adapter-fhir.log" >&2
+  exit 1
+}
 
 echo "== waiting until every delivery is acked"
 acked=0
@@ -92,6 +145,7 @@ for _ in $(seq 1 300); do
 done
 if [ "$hold" = 1 ] && [ "$acked" = 1 ]; then
   echo "region running; ops dashboard: http://$(cat "$run/admin")/ (Ctrl-C stops it)"
+  echo "the hospital's MLLP listener: $mllp_address   its FHIR endpoint: $fhir_base"
   while sleep 1; do :; done
 fi
 stop_all
