@@ -1,6 +1,7 @@
 #include "hub/store/segment_preallocator.h"
 
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -75,6 +76,18 @@ void SegmentPreallocator::Run() {
 }
 
 bool SegmentPreallocator::Fill() {
+  // The spare must not take the disk's last free space, even for the moment it exists: a
+  // commit or any other write of the hub's would fail meanwhile. Keep a segment's worth
+  // free beside it.
+  const std::string dir = path_.substr(0, path_.find_last_of('/') + 1);
+  struct statvfs disk {};
+  if (::statvfs(dir.empty() ? "." : dir.c_str(), &disk) == 0 &&
+      static_cast<uint64_t>(disk.f_bavail) * disk.f_frsize < 2 * bytes_) {
+    spdlog::warn("store: not preparing the next segment: {} MiB free, {} MiB wanted beside it; "
+                 "segments grow as written",
+                 static_cast<uint64_t>(disk.f_bavail) * disk.f_frsize >> 20, 2 * bytes_ >> 20);
+    return false;
+  }
   // Real zeros: blocks merely reserved (fallocate) are converted on first write, which
   // costs a metadata commit at every sync. Written past the page cache (O_DIRECT) where the
   // filesystem allows, a piece at a time: the zeros then cost no copies, and reach the disk
