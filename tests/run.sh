@@ -25,6 +25,8 @@ build_and_test() {
   cmake --build "$dir" -j "$jobs"
   echo "== test $dir"
   (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600)
+  local screenshot="$root/$dir/tests/dashboard/dashboard.png"
+  if [ -f "$screenshot" ]; then echo "dashboard screenshot: $screenshot"; fi
 }
 
 build_and_test build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo
