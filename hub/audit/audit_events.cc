@@ -23,6 +23,14 @@ Entry RuleSetLoaded(const router::RuleSet& rules, std::string_view trigger) {
     out.set_purpose(rule.purpose);
     out.set_legal_basis(rule.legal_basis);
   }
+  // Involvement rules share the id space; their legal basis is their protocol's.
+  for (const router::InvolvementRule& rule : rules.involvement_rules()) {
+    auto& out = *loaded.add_rules();
+    out.set_id(rule.id);
+    out.set_protocol(rule.protocol);
+    out.set_purpose(rule.purpose);
+    out.set_legal_basis(rules.protocols()[rule.protocol_index].legal_basis);
+  }
   return entry;
 }
 

@@ -7,6 +7,7 @@
 
 #include "hub/admin/bearer_token.h"
 #include "hub/cli/audit_command.h"
+#include "hub/cli/involvement_command.h"
 #include "hub/cli/dead_letter_commands.h"
 #include "hub/cli/disclosure_report.h"
 #include "hub/cli/report_store.h"
@@ -55,6 +56,15 @@ Commands:
       Exit 0: no change; 3: changes; 1: errors (an invalid rule set prints its errors).
       Read-only.
   A mistaken "rules" command line exits 1, since 2 and 3 carry results.
+  involvement SUBJECT --as AGENCY --purpose PURPOSE (--config FILE | --admin HOST:PORT)
+              [--token-file FILE] [--format text|json]
+      Who else is involved: asks the running hub which agencies AGENCY would learn are
+      involved with the person (an NHS number or local:<agency>:<value>) for PURPOSE, under
+      the involvement rules in force and the hub's current relationship registry, exactly
+      as the agency's own query would be answered. Shows the agencies disclosed (contact
+      point, since when, permitting rules) and, for review, those withheld and why; or the
+      refusal. The hub audits it like the agency's query (channel "admin API").
+      Exit 0: answered; 3: refused; 1: the hub could not be asked; 2: bad command line.
   keys new AGENCY [--dir DIR]
       Makes a CURVE key pair: DIR/AGENCY.key (secret, readable by its owner only) and
       DIR/AGENCY.pub (public, for the hub's agency key folder or the agency's public_keys).
@@ -95,7 +105,7 @@ Commands:
 --store PATH reads the embedded store at PATH instead of the config's: a journal folder,
 or an SQLite file. Reports read beside a running hub, as of when they start.
 
---admin is the hub's admin server (status, top, deadletter) (hubd logs it at start; --admin-file writes it). With
+--admin is the hub's admin server (status, top, deadletter, involvement) (hubd logs it at start; --admin-file writes it). With
 --config instead, the config's admin.listen is used when it names a fixed port.
 --token-file FILE holds the admin API's bearer token; with --config, the config's
 admin.token_file is used when no --token-file is given.
@@ -162,6 +172,9 @@ int main(int argc, char** argv) {
   }
   if (argc > 1 && std::string(argv[1]) == "audit") {
     return gallery::cli::RunAuditCommand({argv + 2, argv + argc}, std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "involvement") {
+    return gallery::cli::RunInvolvementCommand({argv + 2, argv + argc}, std::cout, std::cerr);
   }
   if (argc > 1 && std::string(argv[1]) == "keys") {
     return gallery::cli::RunKeysCommand({argv + 2, argv + argc}, std::cout, std::cerr);

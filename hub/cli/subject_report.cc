@@ -50,6 +50,35 @@ std::string CsvField(std::string_view text) {
   return out + "\"";
 }
 
+// One event per agency disclosed or withheld, or one for a refusal.
+void AddInvolvementEvents(const audit_log::v1::Entry& entry, std::vector<SubjectEvent>& events) {
+  const auto& query = entry.involvement();
+  auto event_for = [&](bool disclosed, const std::string& agency) -> SubjectEvent& {
+    SubjectEvent& event = events.emplace_back();
+    event.time_us = entry.time_us();
+    event.record_type = "involvement-query";
+    event.source = query.asker();
+    event.purposes = {query.purpose()};
+    event.involvement = true;
+    event.disclosed = disclosed;
+    event.agency = agency;
+    return event;
+  };
+  if (!query.refusal_code().empty()) {
+    SubjectEvent& event = event_for(false, "");
+    event.refused = true;
+    event.reason = query.refusal_code() + ": " + query.refusal_reason();
+    return;
+  }
+  for (const auto& disclosed : query.disclosed()) {
+    SubjectEvent& event = event_for(true, disclosed.agency());
+    event.rule_ids.assign(disclosed.rule_ids().begin(), disclosed.rule_ids().end());
+  }
+  for (const auto& withheld : query.withheld()) {
+    event_for(false, withheld.agency()).reason = withheld.kind() + ": " + withheld.reason();
+  }
+}
+
 }  // namespace
 
 Result<std::vector<SubjectEvent>> FindSubjectEvents(store::Store& store,
@@ -70,6 +99,10 @@ Result<std::vector<SubjectEvent>> FindSubjectEvents(store::Store& store,
         auto& rules = legal_bases[entry.rule_set_loaded().hash()];
         for (const auto& rule : entry.rule_set_loaded().rules())
           rules[rule.id()] = rule.legal_basis();
+        continue;
+      }
+      if (entry.has_involvement() && entry.involvement().subject() == pseudonym) {
+        AddInvolvementEvents(entry, events);
         continue;
       }
       if (!entry.has_record() || entry.record().subject() != pseudonym) continue;
@@ -136,7 +169,8 @@ void PrintSubjectEvents(const std::vector<SubjectEvent>& events, std::string_vie
           << ", \"record_id\": " << JsonString(e.record_id)
           << ", \"record_type\": " << JsonString(e.record_type)
           << ", \"source\": " << JsonString(e.source)
-          << ", \"outcome\": " << (e.disclosed ? "\"disclosed\"" : "\"withheld\"")
+          << ", \"outcome\": "
+          << (e.refused ? "\"refused\"" : e.disclosed ? "\"disclosed\"" : "\"withheld\"")
           << ", \"agency\": " << JsonString(e.agency) << ", \"rule_ids\": " << JsonList(e.rule_ids)
           << ", \"purposes\": " << JsonList(e.purposes)
           << ", \"legal_basis\": " << JsonList(e.legal_bases)
@@ -153,7 +187,8 @@ void PrintSubjectEvents(const std::vector<SubjectEvent>& events, std::string_vie
            "fields,withheld,overrides,reason,basis,corrects\n";
     for (const SubjectEvent& e : events) {
       out << Iso8601(e.time_us) << ',' << CsvField(e.record_id) << ',' << CsvField(e.record_type)
-          << ',' << CsvField(e.source) << ',' << (e.disclosed ? "disclosed" : "withheld") << ','
+          << ',' << CsvField(e.source) << ','
+          << (e.refused ? "refused" : e.disclosed ? "disclosed" : "withheld") << ','
           << CsvField(e.agency) << ',' << CsvField(Joined(e.rule_ids, ";")) << ','
           << CsvField(Joined(e.purposes, ";")) << ',' << CsvField(Joined(e.legal_bases, ";")) << ','
           << CsvField(Joined(e.fields, ";")) << ',' << CsvField(Joined(e.withheld, ";")) << ','
@@ -164,6 +199,19 @@ void PrintSubjectEvents(const std::vector<SubjectEvent>& events, std::string_vie
   }
   out << "subject " << subject_id << ": " << events.size() << " decisions\n";
   for (const SubjectEvent& e : events) {
+    if (e.involvement) {
+      out << "\n" << Iso8601(e.time_us) << "  involvement query by " << e.source << " for "
+          << Joined(e.purposes, ", ") << "\n";
+      if (e.refused) {
+        out << "  REFUSED: " << e.reason << "\n";
+      } else if (e.disclosed) {
+        out << "  INVOLVEMENT OF " << e.agency << " DISCLOSED under " << Joined(e.rule_ids, ", ")
+            << "\n";
+      } else {
+        out << "  INVOLVEMENT OF " << e.agency << " WITHHELD: " << e.reason << "\n";
+      }
+      continue;
+    }
     out << "\n"
         << Iso8601(e.time_us) << "  record " << e.record_id << " (" << e.record_type << ") from "
         << e.source << (e.corrects.empty() ? "" : ", correcting record " + e.corrects)

@@ -32,10 +32,15 @@ struct SubjectEvent {
   // Disclosures no rule permitted: why they travelled ("correction-of-disclosed").
   std::string basis;
   std::string corrects;  // the record this record amends or retracts; empty for none
+  // An involvement query about the person (record_type "involvement-query", record_id
+  // empty, source the asker, purposes its stated purpose): `agency`'s involvement was
+  // disclosed to the asker, or withheld; or the query was refused (agency empty).
+  bool involvement = false;
+  bool refused = false;
 };
 
-// Reads the whole audit log in `store` and returns the events of the records whose
-// subject pseudonym is `pseudonym`, in log order. kDataLoss for an entry that cannot be
+// Reads the whole audit log in `store` and returns the events of the records and the
+// involvement queries whose subject pseudonym is `pseudonym`, in log order. kDataLoss for an entry that cannot be
 // parsed; the store's errors otherwise. Blocks on the store.
 Result<std::vector<SubjectEvent>> FindSubjectEvents(store::Store& store,
                                                     std::string_view pseudonym);

@@ -21,6 +21,9 @@ struct Agency {
   std::string name;      // display name, e.g. "Riverside Surgery"
   std::string kind;      // one of kAgencyKinds
   std::string ods_code;  // NHS ODS organisation code, if it has one; resolves registered-gp
+  // How other agencies reach it about a person (a duty desk's phone, a shared mailbox);
+  // told to agencies that learn of its involvement. Empty when the config gives none.
+  std::string contact = {};
 };
 
 }  // namespace gallery

@@ -384,7 +384,7 @@ class Parser {
         errors_.Add(item, "each agency must be a map with keys: id, name, kind, ods");
         continue;
       }
-      CheckKeys(item, {"id", "name", "kind", "ods", "public_keys"}, errors_);
+      CheckKeys(item, {"id", "name", "kind", "ods", "contact", "public_keys"}, errors_);
       const YAML::Mark mark = item.Mark();
       Agency agency;
       bool ok = true;
@@ -432,6 +432,13 @@ class Parser {
                                          std::to_string(it->second.second) + ")");
             ok = false;
           }
+        } else {
+          ok = false;
+        }
+      }
+      if (item["contact"].IsDefined()) {
+        if (auto contact = String(item, "contact", false, "agency", mark)) {
+          agency.contact = *contact;
         } else {
           ok = false;
         }

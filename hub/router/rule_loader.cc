@@ -46,18 +46,30 @@ class DocumentParser {
     }
     CheckKeys(root,
               {"protocol", "version", "description", "owners", "approved", "review_by",
-               "purpose", "legal_basis", "consent", "justification", "headings", "rules"},
+               "purpose", "legal_basis", "consent", "justification", "headings", "rules",
+               "involvement"},
               errors_);
     Protocol protocol = ParseProtocol(root);
     const size_t index = loaded_.protocols.size();
     loaded_.protocols.push_back(std::move(protocol));
     const YAML::Node rules = root["rules"];
+    const YAML::Node involvement = root["involvement"];
     if (!rules.IsDefined()) {
-      errors_.Add(root.Mark(), "protocol file is missing required key 'rules'");
+      // A protocol may govern involvement queries only.
+      if (!involvement.IsDefined()) {
+        errors_.Add(root.Mark(), "protocol file is missing required key 'rules'");
+      }
     } else if (!rules.IsNull() && !rules.IsSequence()) {
       errors_.Add(rules, "'rules' must be a list of rules");
     } else {
       for (const YAML::Node& node : rules) ParseRule(node, loaded_.protocols[index], index);
+    }
+    if (involvement.IsDefined() && !involvement.IsNull() && !involvement.IsSequence()) {
+      errors_.Add(involvement, "'involvement' must be a list of involvement rules");
+    } else if (involvement.IsDefined()) {
+      for (const YAML::Node& node : involvement) {
+        ParseInvolvementRule(node, loaded_.protocols[index], index);
+      }
     }
   }
 
@@ -167,21 +179,10 @@ class DocumentParser {
     rule.protocol_version = protocol.version;
     rule.protocol_index = protocol_index;
     std::string owner = "rule";
-    if (auto id = yaml_.Required(node, "id", "rule")) {
+    if (auto id = ParseRuleId(node, "rule")) {
       rule.id = *id;
       owner = "rule '" + rule.id + "'";
-      const YAML::Node id_node = node["id"];
-      rule.defined_at = yaml_.Location(id_node);
-      if (!IsRuleId(rule.id)) {
-        errors_.Add(id_node, "rule id '" + rule.id +
-                                 "' must start with a lower case letter or digit and use only "
-                                 "those, '-' and '.'");
-      } else if (auto [it, inserted] =
-                     seen_.rule_defined_at.emplace(rule.id, yaml_.Where(id_node));
-                 !inserted) {
-        errors_.Add(id_node,
-                    "duplicate rule id '" + rule.id + "' (first defined at " + it->second + ")");
-      }
+      rule.defined_at = yaml_.Location(node["id"]);
     }
     rule.description = yaml_.Optional(node, "description").value_or("");
     for (const YAML::Node& item : yaml_.List(node, "from", true, "agency or kind", owner)) {
@@ -221,6 +222,69 @@ class DocumentParser {
       errors_.Add(node["consent"], NeedsJustification(owner));
     }
     loaded_.rules.push_back(std::move(rule));
+  }
+
+  // The `id` of a rule of either kind, reported when malformed or already used.
+  std::optional<std::string> ParseRuleId(const YAML::Node& node, std::string_view owner) {
+    auto id = yaml_.Required(node, "id", owner);
+    if (!id) return std::nullopt;
+    const YAML::Node id_node = node["id"];
+    if (!IsRuleId(*id)) {
+      errors_.Add(id_node, "rule id '" + *id +
+                               "' must start with a lower case letter or digit and use only "
+                               "those, '-' and '.'");
+    } else if (auto [it, inserted] = seen_.rule_defined_at.emplace(*id, yaml_.Where(id_node));
+               !inserted) {
+      errors_.Add(id_node, "duplicate rule id '" + *id + "' (first defined at " + it->second + ")");
+    }
+    return id;
+  }
+
+  void ParseInvolvementRule(const YAML::Node& node, const Protocol& protocol,
+                            size_t protocol_index) {
+    if (!node.IsMap()) {
+      errors_.Add(node,
+                  "each involvement rule must be a map with keys: id, description, askers, "
+                  "reveals, purpose, consent, justification, asker_relationship");
+      return;
+    }
+    CheckKeys(node,
+              {"id", "description", "askers", "reveals", "purpose", "consent", "justification",
+               "asker_relationship"},
+              errors_);
+    InvolvementRule rule;
+    rule.protocol = protocol.name;
+    rule.protocol_index = protocol_index;
+    std::string owner = "involvement rule";
+    if (auto id = ParseRuleId(node, owner)) {
+      rule.id = *id;
+      owner = "involvement rule '" + rule.id + "'";
+      rule.defined_at = yaml_.Location(node["id"]);
+    }
+    rule.description = yaml_.Optional(node, "description").value_or("");
+    for (const YAML::Node& item : yaml_.List(node, "askers", true, "asking agency or kind", owner)) {
+      if (auto party = yaml_.ParseParty(item, PartyUse::kInvolvement)) rule.askers.push_back(*party);
+    }
+    for (const YAML::Node& item :
+         yaml_.List(node, "reveals", true, "agency or kind revealed", owner)) {
+      if (auto party = yaml_.ParseParty(item, PartyUse::kInvolvement)) rule.reveals.push_back(*party);
+    }
+    rule.purpose = ParsePurpose(node).value_or(protocol.purpose);
+    const std::optional<ConsentMode> consent = ParseConsent(node);
+    rule.consent = consent.value_or(protocol.consent);
+    rule.justification = yaml_.Optional(node, "justification").value_or(justification_);
+    if (consent == ConsentMode::kOverride && rule.justification.empty()) {
+      errors_.Add(node["consent"], NeedsJustification(owner));
+    }
+    if (auto relationship = yaml_.Optional(node, "asker_relationship")) {
+      if (*relationship == "not-required") {
+        rule.asker_needs_relationship = false;
+      } else if (*relationship != "required") {
+        errors_.Add(node["asker_relationship"], "unknown asker_relationship '" + *relationship +
+                                                    "' (expected one of: required, not-required)");
+      }
+    }
+    loaded_.involvement.push_back(std::move(rule));
   }
 
   void CompilePaths(const YAML::Node& node, const std::string& key, std::string_view owner,

@@ -11,6 +11,7 @@
 #include "hub/common/agency.h"
 #include "hub/common/yaml_util.h"
 #include "hub/router/heading_loader.h"
+#include "hub/router/involvement_rule.h"
 #include "hub/router/rule.h"
 
 namespace gallery::router {
@@ -20,6 +21,7 @@ namespace gallery::router {
 struct LoadedRules {
   std::vector<Protocol> protocols;
   std::vector<Rule> rules;
+  std::vector<InvolvementRule> involvement;
 };
 
 // Not thread-safe; one loader builds one rule set. `agencies` must outlive the loader.

@@ -76,6 +76,7 @@ bool IsRuleFile(const fs::directory_entry& entry) {
 RuleSet::RuleSet(LoadedRules loaded, std::vector<Agency> agencies, std::string content_hash)
     : protocols_(std::move(loaded.protocols)),
       rules_(std::move(loaded.rules)),
+      involvement_(std::move(loaded.involvement)),
       agencies_(std::move(agencies)),
       content_hash_(std::move(content_hash)) {
   for (uint32_t a = 0; a < agencies_.size(); ++a) {

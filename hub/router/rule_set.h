@@ -16,6 +16,7 @@
 #include "hub/router/correction.h"
 #include "hub/router/decision.h"
 #include "hub/router/heading_translator.h"
+#include "hub/router/involvement_rule.h"
 #include "hub/router/route_plan.h"
 #include "hub/router/rule.h"
 #include "hub/router/rule_index.h"
@@ -72,6 +73,8 @@ class RuleSet {
 
   const std::vector<Protocol>& protocols() const { return protocols_; }
   const std::vector<Rule>& rules() const { return rules_; }
+  // Who may learn of whose involvement with a person (`involvement:` blocks).
+  const std::vector<InvolvementRule>& involvement_rules() const { return involvement_; }
   const std::vector<Agency>& agencies() const { return agencies_; }
   // SHA-256 hex of the loaded files' names and contents; identifies the rule set in logs.
   const std::string& content_hash() const { return content_hash_; }
@@ -114,6 +117,7 @@ class RuleSet {
 
   std::vector<Protocol> protocols_;
   std::vector<Rule> rules_;
+  std::vector<InvolvementRule> involvement_;
   std::vector<Agency> agencies_;
   std::string content_hash_;
   std::vector<Resolved> resolved_;

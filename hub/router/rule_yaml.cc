@@ -105,6 +105,10 @@ std::optional<Party> RuleYaml::ParseParty(const YAML::Node& item, PartyUse use) 
       errors_.Add(item, "'" + text + "': relationships can only be used in 'to'");
       return std::nullopt;
     }
+    if (use == PartyUse::kInvolvement) {
+      errors_.Add(item, "'" + text + "': involvement rules name agencies and kinds");
+      return std::nullopt;
+    }
     if (std::find(std::begin(kRelationships), std::end(kRelationships), relationship) ==
         std::end(kRelationships)) {
       errors_.Add(item, "unknown relationship '" + relationship +

@@ -18,6 +18,7 @@ enum class PartyUse {
   kRuleFrom,  // agencies and kinds
   kRuleTo,    // agencies, kinds and relationships
   kHeadings,  // a heading translation's `to` or `from`: agencies and kinds
+  kInvolvement,  // an involvement rule's `askers` or `reveals`: agencies and kinds
 };
 
 // Not thread-safe; reads one document. `agencies` and `errors` must outlive it.

@@ -94,7 +94,12 @@ HubMetrics::HubMetrics()
       auth_refusals_(registry_.AddCounter("gallery_auth_refusals_total",
                                           "Connections or sessions refused at authentication, "
                                           "by reason.",
-                                          {"reason"})) {}
+                                          {"reason"})),
+      involvement_queries_(registry_.AddCounter(
+          "gallery_involvement_queries_total",
+          "Involvement queries (who else is involved with a person), by asking agency and "
+          "outcome: answered, invalid, purpose_not_allowed, no_relationship.",
+          {"asker", "outcome"})) {}
 
 HubMetrics::SourceCounters& HubMetrics::Source(const std::string& source) {
   auto it = sources_.find(source);

@@ -50,6 +50,11 @@ class HubMetrics {
     auth_refusals_.WithLabels({std::string(reason)}).Increment();
   }
 
+  // An involvement query answered or refused; `outcome` is involvement::OutcomeName's.
+  void InvolvementQuery(const std::string& asker, std::string_view outcome) {
+    involvement_queries_.WithLabels({asker, std::string(outcome)}).Increment();
+  }
+
   // Gauges refreshed at each scrape by the hub's collector.
   metrics::Family<metrics::Gauge>& queue_depth() { return queue_depth_; }
   metrics::Family<metrics::Gauge>& in_flight() { return in_flight_; }
@@ -69,6 +74,9 @@ class HubMetrics {
   const metrics::Family<metrics::Counter>& withheld() const { return withheld_; }
   const metrics::Family<metrics::Counter>& rule_reloads() const { return rule_reloads_; }
   const metrics::Family<metrics::Counter>& consent_overrides() const { return consent_overrides_; }
+  const metrics::Family<metrics::Counter>& involvement_queries() const {
+    return involvement_queries_;
+  }
 
  private:
   // A source's counters, looked up once per agency rather than per record.
@@ -113,6 +121,7 @@ class HubMetrics {
   metrics::Family<metrics::Counter>& rule_reloads_;
   metrics::Family<metrics::Counter>& consent_overrides_;
   metrics::Family<metrics::Counter>& auth_refusals_;
+  metrics::Family<metrics::Counter>& involvement_queries_;
 
   std::unordered_map<std::string, SourceCounters> sources_;
   std::unordered_map<std::string, RecipientCounters> recipients_;

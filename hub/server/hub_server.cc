@@ -137,6 +137,7 @@ Result<std::unique_ptr<HubServer>> HubServer::Create(config::HubConfig config,
   hub->zap_ = std::move(zap).value();
   hub->metrics_.registry().AddCollector([hub] { hub->CollectGauges(); });
   auto admin = admin::AdminServer::Start(admin_listen, [hub](const admin::AdminRequest& request) {
+    if (request.path == "/admin/involvement") return hub->AnswerAdminInvolvement(request);
     const RulesControl rules_control{
         [hub] { return hub->rules_; },
         [hub](std::string_view trigger) { return hub->ReloadRules(trigger); }};
@@ -234,6 +235,7 @@ Status HubServer::Run(const std::atomic<bool>& stop, std::atomic<bool>* reload_r
     if (!batch.ok()) return batch.status();
     read = *batch;
     CommitBatch();
+    AnswerInvolvementQueries();
     arena_.Reset();  // nothing parsed outlives its batch
     held_.clear();
     queues_.Fill();
@@ -248,6 +250,7 @@ Status HubServer::Run(const std::atomic<bool>& stop, std::atomic<bool>* reload_r
     }
   }
   CommitBatch();
+  AnswerInvolvementQueries();
   FlushAudit();
   LogAuditHead();
   socket_.set(zmq::sockopt::linger, 2000);
@@ -323,6 +326,13 @@ void HubServer::HandleMessage(const std::string& routing_id, zmq::message_t& pay
     case v1::Frame::kHeartbeat:
       Send(routing_id, frame);
       break;
+    case v1::Frame::kInvolvementQuery: {
+      const v1::InvolvementQuery& query = frame.involvement_query();
+      involvement_queries_.push_back(
+          {routing_id, query.query_id(),
+           {session.agency, involvement::QuerySubjectKey(session.agency, query), query.purpose()}});
+      break;
+    }
     default:
       Reject(routing_id, 0, "", InvalidArgument("frame type not accepted from agencies"));
   }
@@ -483,6 +493,38 @@ void HubServer::CommitBatch() {
   SendConfirms();
   publishes_.clear();
   acks_.clear();
+}
+
+void HubServer::AnswerInvolvementQueries() {
+  if (involvement_queries_.empty()) return;
+  FlushAudit();  // events before the queries are chained before them
+  std::vector<InvolvementAsked> asked;
+  asked.reserve(involvement_queries_.size());
+  for (auto& query : involvement_queries_) asked.push_back(std::move(query.asked));
+  const auto replies = AnswerInvolvement({*rules_, *registry_, *audit_, *store_, metrics_},
+                                         asked, "wire");
+  for (size_t i = 0; i < replies.size(); ++i) {
+    Send(involvement_queries_[i].routing_id,
+         InvolvementAnswerFrame(involvement_queries_[i].query_id, replies[i]));
+  }
+  involvement_queries_.clear();
+}
+
+admin::AdminResponse HubServer::AnswerAdminInvolvement(const admin::AdminRequest& request) {
+  if (request.method != "POST") {
+    return {405, R"({"error":"POST /admin/involvement?subject=ID&as=AGENCY&purpose=P"})"};
+  }
+  auto asked = ParseAdminInvolvement(request.query);
+  if (!asked.ok()) return {400, nlohmann::json{{"error", asked.status().message()}}.dump()};
+  if (config_.FindAgency(asked->asker) == nullptr) {
+    return {400, nlohmann::json{{"error", "unknown agency '" + asked->asker + "'"}}.dump()};
+  }
+  FlushAudit();
+  const auto replies = AnswerInvolvement({*rules_, *registry_, *audit_, *store_, metrics_},
+                                         std::span(&*asked, 1), "admin API");
+  const InvolvementReply& reply = replies.front();
+  return {reply.status.code() == Code::kUnavailable ? 503 : 200,
+          InvolvementReplyJson(reply).dump()};
 }
 
 void HubServer::SendConfirms() {

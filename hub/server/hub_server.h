@@ -22,6 +22,7 @@
 #include "hub/security/zap_handler.h"
 #include "hub/server/delivery_queues.h"
 #include "hub/server/hub_metrics.h"
+#include "hub/server/involvement_desk.h"
 #include "hub/server/ingest.h"
 #include "hub/server/outgoing_frames.h"
 #include "hub/server/overview.h"
@@ -78,6 +79,11 @@ class HubServer {
                      zmq::message_t& payload);
   void HandleAck(Session& session, const v1::Ack& ack);
   void CommitBatch();
+  // Answers the involvement queries read since the last pass, after that pass's records
+  // taught the registry, so that a query sees every record its asker had confirmed.
+  void AnswerInvolvementQueries();
+  // POST /admin/involvement (hubctl involvement).
+  admin::AdminResponse AnswerAdminInvolvement(const admin::AdminRequest& request);
   // Confirms the committed publishes_: one ConfirmBatch per connection that reads them.
   void SendConfirms();
   void CheckTimers();
@@ -134,6 +140,13 @@ class HubServer {
   std::vector<zmq::message_t> held_;  // the frames publishes_ point into, until committed
   OutgoingFrame confirm_frame_;  // reused for every confirm sent
   std::vector<store::AckedDelivery> acks_;
+  // Involvement queries waiting for the pass's commit: routing id, query id, the query.
+  struct PendingQuery {
+    std::string routing_id;
+    uint64_t query_id = 0;
+    InvolvementAsked asked;
+  };
+  std::vector<PendingQuery> involvement_queries_;
   std::vector<std::string> closed_;  // routing ids found gone while sending
   // Per connection, the lowest sequence refused by a failed commit: later ones are refused
   // until it comes again.

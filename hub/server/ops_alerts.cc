@@ -38,6 +38,13 @@ std::vector<OpsAlert> EvaluateAlerts(const AlertFacts& facts, const AlertThresho
                           Seconds(use.seconds_since_last_use) + " ago",
                       use.recipient});
   }
+  for (const auto& refused : facts.involvement_refusals) {
+    if (refused.seconds_since_last >= kRecentEventSeconds) continue;
+    alerts.push_back({"GalleryInvolvementRefused", "warning",
+                      refused.asker + " asked who else is involved with someone it has no "
+                          "relationship with, " + Seconds(refused.seconds_since_last) + " ago",
+                      refused.asker});
+  }
   for (const std::string& protocol : facts.protocols_past_review) {
     alerts.push_back({"GalleryProtocolPastReview", "warning",
                       "Protocol " + protocol + " is past its review date and shares nothing", ""});

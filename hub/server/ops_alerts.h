@@ -16,7 +16,7 @@ struct OpsAlert {
   std::string agency;    // the agency concerned; "" when none
 };
 
-// How long a consent override or a refused reload keeps its alert, as the Prometheus rules'
+// How long a consent override, a refused involvement query or a refused reload keeps its alert, as the Prometheus rules'
 // increase(...[15m]).
 inline constexpr double kRecentEventSeconds = 15 * 60;
 
@@ -26,6 +26,10 @@ struct AlertFacts {
     std::string recipient;
     std::string rule;
     double seconds_since_last_use = 0;
+  };
+  struct InvolvementRefused {
+    std::string asker;
+    double seconds_since_last = 0;  // since its last query refused for want of a relationship
   };
   struct Backlog {
     std::string recipient;
@@ -37,6 +41,7 @@ struct AlertFacts {
     double seconds = 0;  // since it last had a session (or since the hub started)
   };
   std::vector<ConsentOverride> consent_overrides;
+  std::vector<InvolvementRefused> involvement_refusals;
   std::vector<std::string> protocols_past_review;
   std::vector<Backlog> backlogs;
   std::vector<std::pair<std::string, uint64_t>> dead_letters;  // by recipient

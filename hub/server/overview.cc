@@ -24,6 +24,9 @@ std::string OverrideKey(const std::string& recipient, const std::string& rule) {
   return "override\n" + recipient + "\n" + rule;
 }
 constexpr const char* kReloadRefusedKey = "reload-refused";
+std::string InvolvementRefusedKey(const std::string& asker) {
+  return "involvement-refused\n" + asker;
+}
 
 std::string Iso8601(int64_t micros) {
   const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
@@ -85,6 +88,10 @@ FlowRates::Totals Overview::ReadTotals() const {
   metrics_.rule_reloads().ForEach([&](const std::vector<std::string>& labels,
                                       const metrics::Counter& counter) {
     if (labels[0] == "refused") totals[kReloadRefusedKey] = counter.value();
+  });
+  metrics_.involvement_queries().ForEach([&](const std::vector<std::string>& labels,
+                                             const metrics::Counter& counter) {
+    if (labels[1] == "no_relationship") totals[InvolvementRefusedKey(labels[0])] = counter.value();
   });
   return totals;
 }
@@ -194,6 +201,13 @@ Result<json> Overview::Build(store::Store& store, const HubSnapshot& hub,
                                            const metrics::Counter&) {
     if (auto last = rates_.LastIncrease(OverrideKey(labels[0], labels[1]))) {
       facts.consent_overrides.push_back({labels[0], labels[1], SecondsBetween(*last, now)});
+    }
+  });
+  metrics_.involvement_queries().ForEach([&](const std::vector<std::string>& labels,
+                                             const metrics::Counter&) {
+    if (labels[1] != "no_relationship") return;
+    if (auto last = rates_.LastIncrease(InvolvementRefusedKey(labels[0]))) {
+      facts.involvement_refusals.push_back({labels[0], SecondsBetween(*last, now)});
     }
   });
   if (auto refused = rates_.LastIncrease(kReloadRefusedKey)) {

@@ -295,12 +295,23 @@ TEST(HubConfigTest, FindAgencyReturnsTheAgencyOrNull) {
   EXPECT_EQ(config->FindAgency("gp-hillview"), nullptr);
 }
 
+TEST(HubConfigTest, AnAgencyMayGiveAContactPoint) {
+  auto config = Parse(With("    kind: adult-social-care",
+                           "    kind: adult-social-care\n    contact: Duty desk, 0300 123 4000"));
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->FindAgency("asc-county")->contact, "Duty desk, 0300 123 4000");
+  EXPECT_EQ(config->FindAgency("gp-riverside")->contact, "");
+  EXPECT_EQ(ErrorOf(With("    kind: adult-social-care", "    kind: adult-social-care\n    contact: \"\"")),
+            "hub.yaml:22:5: 'contact' must not be empty");
+}
+
 TEST(HubConfigTest, UnknownKeysAreRejectedWithPositionAndExpectedKeys) {
   EXPECT_EQ(ErrorOf(With("  log_level: debug", "  log_levle: debug")),
             "hub.yaml:6:3: unknown key 'log_levle' (expected: id, endpoint, store, rules, "
             "log_level, log_format)");
   EXPECT_EQ(ErrorOf(With("    ods: A81001", "    ods: A81001\n    odss: A81009")),
-            "hub.yaml:19:5: unknown key 'odss' (expected: id, name, kind, ods, public_keys)");
+            "hub.yaml:19:5: unknown key 'odss' (expected: id, name, kind, ods, contact, "
+            "public_keys)");
   EXPECT_EQ(ErrorOf(std::string(kGood) + "metrics: {}\n"),
             "hub.yaml:22:1: unknown key 'metrics' (expected: hub, delivery, limits, retention, "
             "admin, alerts, security, audit, agencies)");

@@ -51,6 +51,16 @@ TEST(OpsAlertsTest, RecentEventsAlertForFifteenMinutes) {
               ElementsAre("GalleryConsentOverrideUsed/police"));
 }
 
+TEST(OpsAlertsTest, InvolvementRefusedForWantOfARelationshipAlertsForFifteenMinutes) {
+  AlertFacts facts;
+  facts.involvement_refusals.push_back({"gp-hillview", 30});
+  facts.involvement_refusals.push_back({"dn", 901});
+  const auto alerts = EvaluateAlerts(facts, AlertThresholds{});
+  EXPECT_THAT(Names(alerts), ElementsAre("GalleryInvolvementRefused/gp-hillview"));
+  EXPECT_EQ(alerts[0].severity, "warning");
+  EXPECT_THAT(alerts[0].summary, HasSubstr("no relationship"));
+}
+
 TEST(OpsAlertsTest, EveryConditionMostSevereFirst) {
   AlertFacts facts;
   facts.disconnected.push_back({"housing", 1000});
