@@ -5,8 +5,10 @@
 # administration system sends HL7 v2 ADT messages (an admission, an update of it, a
 # discharge) over MLLP to adapter-hl7v2 (send_mllp.py), and a FHIR client posts a referral
 # (ServiceRequest) and a transaction Bundle (a Patient and a Condition) to adapter-fhir
-# (post_fhir.py). Waits until every delivery is acked, stops everything it started, and
-# prints who received what, what was withheld from whom, and under which rules.
+# (post_fhir.py). Waits until every delivery is acked, asks who else is involved with an
+# older person as her district nurse, stops everything it started, and prints the
+# involvement alert a child on a protection plan raised by attending the hospital, who
+# received what, what was withheld from whom, and under which rules.
 #   deploy/demo.sh [--no-install] [--hold]
 # With --hold the region keeps running after the deliveries, until Ctrl-C, so that the ops
 # dashboard (the URL it prints) can be looked at.
@@ -143,6 +145,12 @@ for _ in $(seq 1 300); do
   if "$bin/hubctl" pending --config "$config" | grep -qx "total 0"; then acked=1; break; fi
   sleep 0.1
 done
+if [ "$acked" = 1 ]; then
+  echo
+  echo "== who else is involved: the district nurse asks about Margaret Ellison (9990000018)"
+  "$bin/hubctl" involvement 9990000018 --as dn-central --purpose direct-care \
+    --admin "$(cat "$run/admin")"
+fi
 if [ "$hold" = 1 ] && [ "$acked" = 1 ]; then
   echo "region running; ops dashboard: http://$(cat "$run/admin")/ (Ctrl-C stops it)"
   echo "the hospital's MLLP listener: $mllp_address   its FHIR endpoint: $fhir_base"
@@ -151,6 +159,35 @@ fi
 stop_all
 [ "$acked" = 1 ] || { echo "deliveries still unacked after 30 s:" >&2; "$bin/hubctl" pending --config "$config" >&2; exit 1; }
 
+echo
+echo "== involvement alerts: a child on a protection plan (9990000069) attended the hospital"
+# The sinks' inboxes hold the alert to children's social care and the notice to the
+# hospital, as delivered; a child with no plan (9990000077) raised neither.
+for agency in csc-county hosp-general; do
+  /usr/bin/python3 - "$run/inbox/$agency/deliveries.jsonl" "$agency" <<'PY'
+import json, sys
+path, agency = sys.argv[1], sys.argv[2]
+found = False
+with open(path) as lines:
+    for line in lines:
+        delivery = json.loads(line)
+        record = delivery["record"]
+        kind = record["record_type"]
+        if not kind.startswith("involvement."):
+            continue
+        found = True
+        fields = {f["name"]: f.get("text", "") for s in record.get("sections", [])
+                  for f in s.get("fields", [])}
+        if kind == "involvement.alert":
+            print(f"{agency} alerted: {fields['Sender name']} sent {fields['Record type']} "
+                  f"{fields['Record']} (rule {fields['Rule']})")
+        else:
+            print(f"{agency} told whom to call: {fields['Agency name']}, {fields['Contact']} "
+                  f"({fields['Relationship']}; rule {fields['Rule']})")
+if not found:
+    sys.exit(f"check failed: no involvement alert or notice in {path}")
+PY
+done
 echo
 echo "== disclosures"
 "$bin/hubctl" disclosures --config "$config"

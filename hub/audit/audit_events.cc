@@ -23,8 +23,15 @@ Entry RuleSetLoaded(const router::RuleSet& rules, std::string_view trigger) {
     out.set_purpose(rule.purpose);
     out.set_legal_basis(rule.legal_basis);
   }
-  // Involvement rules share the id space; their legal basis is their protocol's.
+  // Involvement and alert rules share the id space; their legal basis is their protocol's.
   for (const router::InvolvementRule& rule : rules.involvement_rules()) {
+    auto& out = *loaded.add_rules();
+    out.set_id(rule.id);
+    out.set_protocol(rule.protocol);
+    out.set_purpose(rule.purpose);
+    out.set_legal_basis(rules.protocols()[rule.protocol_index].legal_basis);
+  }
+  for (const router::InvolvementAlertRule& rule : rules.alert_rules()) {
     auto& out = *loaded.add_rules();
     out.set_id(rule.id);
     out.set_protocol(rule.protocol);

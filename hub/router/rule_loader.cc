@@ -47,16 +47,17 @@ class DocumentParser {
     CheckKeys(root,
               {"protocol", "version", "description", "owners", "approved", "review_by",
                "purpose", "legal_basis", "consent", "justification", "headings", "rules",
-               "involvement"},
+               "involvement", "involvement_alerts"},
               errors_);
     Protocol protocol = ParseProtocol(root);
     const size_t index = loaded_.protocols.size();
     loaded_.protocols.push_back(std::move(protocol));
     const YAML::Node rules = root["rules"];
     const YAML::Node involvement = root["involvement"];
+    const YAML::Node alerts = root["involvement_alerts"];
     if (!rules.IsDefined()) {
-      // A protocol may govern involvement queries only.
-      if (!involvement.IsDefined()) {
+      // A protocol may govern involvement queries or alerts only.
+      if (!involvement.IsDefined() && !alerts.IsDefined()) {
         errors_.Add(root.Mark(), "protocol file is missing required key 'rules'");
       }
     } else if (!rules.IsNull() && !rules.IsSequence()) {
@@ -69,6 +70,13 @@ class DocumentParser {
     } else if (involvement.IsDefined()) {
       for (const YAML::Node& node : involvement) {
         ParseInvolvementRule(node, loaded_.protocols[index], index);
+      }
+    }
+    if (alerts.IsDefined() && !alerts.IsNull() && !alerts.IsSequence()) {
+      errors_.Add(alerts, "'involvement_alerts' must be a list of involvement alert rules");
+    } else if (alerts.IsDefined()) {
+      for (const YAML::Node& node : alerts) {
+        ParseAlertRule(node, loaded_.protocols[index], index);
       }
     }
   }
@@ -285,6 +293,64 @@ class DocumentParser {
       }
     }
     loaded_.involvement.push_back(std::move(rule));
+  }
+
+  void ParseAlertRule(const YAML::Node& node, const Protocol& protocol, size_t protocol_index) {
+    if (!node.IsMap()) {
+      errors_.Add(node,
+                  "each involvement alert rule must be a map with keys: id, description, "
+                  "senders, types, relationship, holders, purpose, consent, justification");
+      return;
+    }
+    CheckKeys(node,
+              {"id", "description", "senders", "types", "relationship", "holders", "purpose",
+               "consent", "justification"},
+              errors_);
+    InvolvementAlertRule rule;
+    rule.protocol = protocol.name;
+    rule.protocol_index = protocol_index;
+    std::string owner = "involvement alert rule";
+    if (auto id = ParseRuleId(node, owner)) {
+      rule.id = *id;
+      owner = "involvement alert rule '" + rule.id + "'";
+      rule.defined_at = yaml_.Location(node["id"]);
+    }
+    rule.description = yaml_.Optional(node, "description").value_or("");
+    for (const YAML::Node& item :
+         yaml_.List(node, "senders", true, "sending agency or kind", owner)) {
+      if (auto party = yaml_.ParseParty(item, PartyUse::kInvolvement)) {
+        rule.senders.push_back(*party);
+      }
+    }
+    for (const YAML::Node& item : yaml_.List(node, "types", true, "record type", owner)) {
+      // Exact types, so that the hub finds the rules for a record by its type alone.
+      if (item.Scalar().empty() || item.Scalar().find_first_of("*?[") != std::string::npos) {
+        errors_.Add(item, "'" + item.Scalar() + "': alert rules name exact record types");
+      } else {
+        rule.types.push_back(item.Scalar());
+      }
+    }
+    if (auto relationship = yaml_.Required(node, "relationship", owner)) {
+      rule.relationship = *relationship;
+      if (!IsSlug(rule.relationship)) {
+        errors_.Add(node["relationship"], "relationship '" + rule.relationship +
+                                              "' must be lower case letters, digits and hyphens");
+      }
+    }
+    for (const YAML::Node& item :
+         yaml_.List(node, "holders", true, "agency or kind holding the relationship", owner)) {
+      if (auto party = yaml_.ParseParty(item, PartyUse::kInvolvement)) {
+        rule.holders.push_back(*party);
+      }
+    }
+    rule.purpose = ParsePurpose(node).value_or(protocol.purpose);
+    const std::optional<ConsentMode> consent = ParseConsent(node);
+    rule.consent = consent.value_or(protocol.consent);
+    rule.justification = yaml_.Optional(node, "justification").value_or(justification_);
+    if (consent == ConsentMode::kOverride && rule.justification.empty()) {
+      errors_.Add(node["consent"], NeedsJustification(owner));
+    }
+    loaded_.involvement_alerts.push_back(std::move(rule));
   }
 
   void CompilePaths(const YAML::Node& node, const std::string& key, std::string_view owner,

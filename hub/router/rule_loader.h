@@ -11,6 +11,7 @@
 #include "hub/common/agency.h"
 #include "hub/common/yaml_util.h"
 #include "hub/router/heading_loader.h"
+#include "hub/router/involvement_alert_rule.h"
 #include "hub/router/involvement_rule.h"
 #include "hub/router/rule.h"
 
@@ -22,6 +23,7 @@ struct LoadedRules {
   std::vector<Protocol> protocols;
   std::vector<Rule> rules;
   std::vector<InvolvementRule> involvement;
+  std::vector<InvolvementAlertRule> involvement_alerts;
 };
 
 // Not thread-safe; one loader builds one rule set. `agencies` must outlive the loader.

@@ -77,8 +77,15 @@ RuleSet::RuleSet(LoadedRules loaded, std::vector<Agency> agencies, std::string c
     : protocols_(std::move(loaded.protocols)),
       rules_(std::move(loaded.rules)),
       involvement_(std::move(loaded.involvement)),
+      alerts_(std::move(loaded.involvement_alerts)),
       agencies_(std::move(agencies)),
       content_hash_(std::move(content_hash)) {
+  for (uint32_t r = 0; r < alerts_.size(); ++r) {
+    for (const std::string& type : alerts_[r].types) {
+      std::vector<uint32_t>& rules = alerts_by_type_[type];
+      if (rules.empty() || rules.back() != r) rules.push_back(r);
+    }
+  }
   for (uint32_t a = 0; a < agencies_.size(); ++a) {
     agency_index_.emplace(agencies_[a].id, a);
     if (agencies_[a].kind == "gp-practice" && !agencies_[a].ods_code.empty()) {
@@ -108,6 +115,12 @@ RuleSet::RuleSet(LoadedRules loaded, std::vector<Agency> agencies, std::string c
   }
   index_ = std::make_unique<const RuleIndex>(rules_, sources, agencies_.size());
   translator_ = std::make_unique<const HeadingTranslator>(protocols_, agencies_);
+}
+
+std::span<const uint32_t> RuleSet::AlertRulesFor(std::string_view record_type) const {
+  const auto it = alerts_by_type_.find(record_type);
+  if (it == alerts_by_type_.end()) return {};
+  return it->second;
 }
 
 Result<std::shared_ptr<const RuleSet>> RuleSet::LoadString(std::string_view yaml,

@@ -16,6 +16,7 @@
 #include "hub/router/correction.h"
 #include "hub/router/decision.h"
 #include "hub/router/heading_translator.h"
+#include "hub/router/involvement_alert_rule.h"
 #include "hub/router/involvement_rule.h"
 #include "hub/router/route_plan.h"
 #include "hub/router/rule.h"
@@ -75,6 +76,11 @@ class RuleSet {
   const std::vector<Rule>& rules() const { return rules_; }
   // Who may learn of whose involvement with a person (`involvement:` blocks).
   const std::vector<InvolvementRule>& involvement_rules() const { return involvement_; }
+  // Who is alerted when which records arrive (`involvement_alerts:` blocks).
+  const std::vector<InvolvementAlertRule>& alert_rules() const { return alerts_; }
+  // The alert rules naming `record_type`, in load order; empty for most types, so that an
+  // ordinary record costs one hash lookup. Thread-safe.
+  std::span<const uint32_t> AlertRulesFor(std::string_view record_type) const;
   const std::vector<Agency>& agencies() const { return agencies_; }
   // SHA-256 hex of the loaded files' names and contents; identifies the rule set in logs.
   const std::string& content_hash() const { return content_hash_; }
@@ -118,6 +124,10 @@ class RuleSet {
   std::vector<Protocol> protocols_;
   std::vector<Rule> rules_;
   std::vector<InvolvementRule> involvement_;
+  std::vector<InvolvementAlertRule> alerts_;
+  // record type -> indexes into alerts_
+  std::unordered_map<std::string, std::vector<uint32_t>, StringHash, std::equal_to<>>
+      alerts_by_type_;
   std::vector<Agency> agencies_;
   std::string content_hash_;
   std::vector<Resolved> resolved_;

@@ -2,6 +2,7 @@
 
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include <google/protobuf/util/time_util.h>
 #include <spdlog/spdlog.h>
@@ -9,6 +10,7 @@
 #include "hub/audit/record_audit.h"
 #include "hub/ingest/record_validator.h"
 #include "hub/router/redacted_encoder.h"
+#include "hub/server/alert_entries.h"
 #include "hub/server/corrections.h"
 
 namespace gallery::server {
@@ -16,6 +18,10 @@ namespace {
 
 // Record.received_at: field 11, length-delimited (proto/gallery/v1/record.proto).
 constexpr uint8_t kReceivedAtTag = (11 << 3) | 2;
+
+// The record types and the id part of the records the hub makes (hub/involvement/).
+constexpr std::string_view kHubRecordDomain = "involvement.";
+constexpr std::string_view kHubRecordIdMark = "/involvement-";
 
 }  // namespace
 
@@ -25,6 +31,23 @@ Status CheckPublishedRecord(v1::Record& record, const std::string& session_agenc
   if (record.source_agency() != session_agency) {
     return PermissionDenied("source_agency: '" + record.source_agency() +
                             "' does not match the publishing agency '" + session_agency + "'");
+  }
+  // Involvement alerts and notices are the hub's own records: an agency may neither publish
+  // one, nor take one's id first (its alert would then be a duplicate, never delivered),
+  // nor amend or retract one.
+  if (record.record_type().starts_with(kHubRecordDomain)) {
+    return PermissionDenied("record_type: '" + record.record_type() +
+                            "' is kept for records the hub makes itself");
+  }
+  const std::pair<std::string_view, const std::string*> ids[] = {
+      {"record_id", &record.record_id()},
+      {"amends", &record.amends()},
+      {"retracts", &record.retracts()}};
+  for (const auto& [field, id] : ids) {
+    if (id->find(kHubRecordIdMark) != std::string::npos) {
+      return PermissionDenied(std::string(field) + ": '" + *id +
+                              "' names a record the hub makes itself");
+    }
   }
   return ingest::ValidateRecord(record, limits);
 }
@@ -130,6 +153,7 @@ Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& 
                           audit_entry);
     entry.audit_entry = audit.Seal(audit_entry);
     corrected.NoteJournaled(entry);
+    AppendAlertEntries(record, rules, registry, received_at_us, audit, out);
   }
   return out;
 }

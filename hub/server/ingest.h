@@ -47,7 +47,8 @@ struct PendingPublish {
 // corrects, under router::kCorrectionOfDisclosed when the rules no longer send it there
 // (router::RuleSet::AddCorrectionGrants); one of another agency's record is refused
 // (PendingPublish::refusal); one of a record the hub never journaled is routed by the rules
-// alone, with a warning. Errors come from the store (kUnavailable).
+// alone, with a warning. A record that raises involvement alerts is followed in the result
+// by their entries (server/alert_entries.h). Errors come from the store (kUnavailable).
 Result<std::vector<store::NewRecord>> PrepareBatch(std::vector<PendingPublish>& batch,
                                                    const router::RuleSet& rules,
                                                    registry::Registry& registry,

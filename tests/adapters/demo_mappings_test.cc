@@ -65,12 +65,13 @@ TEST(DemoMappingsTest, EveryMappingConvertsEveryRowOfItsSample) {
   const std::vector<Demo> demos = MapAllDemos();
   std::map<std::string, size_t> rows;
   for (const Demo& d : demos) rows[d.stem] = d.records.size();
-  EXPECT_THAT(
-      rows, UnorderedElementsAre(std::pair<const std::string, size_t>{"asc-county-assessments", 4},
-                                 std::pair<const std::string, size_t>{"dn-central-assessments", 3},
-                                 std::pair<const std::string, size_t>{"hosp-general-discharges", 3},
-                                 std::pair<const std::string, size_t>{"gp-riverside-referrals", 2},
-                                 std::pair<const std::string, size_t>{"gp-hillview-referrals", 2}));
+  using Row = std::pair<const std::string, size_t>;
+  EXPECT_THAT(rows, UnorderedElementsAre(
+                        Row{"asc-county-assessments", 4}, Row{"dn-central-assessments", 3},
+                        Row{"hosp-general-discharges", 3}, Row{"gp-riverside-referrals", 2},
+                        Row{"gp-hillview-referrals", 2}, Row{"hosp-general-attendances", 2},
+                        Row{"asc-county-allocations", 1}, Row{"dn-central-allocations", 1},
+                        Row{"housing-homesafe-tenancies", 1}, Row{"csc-county-plans", 1}));
   for (const Demo& d : demos) {
     const std::string agency = d.stem.substr(0, d.stem.rfind('-'));
     std::set<std::string> ids;
@@ -80,6 +81,8 @@ TEST(DemoMappingsTest, EveryMappingConvertsEveryRowOfItsSample) {
       EXPECT_TRUE(ids.insert(r.record_id()).second) << "repeated id " << r.record_id();
       EXPECT_TRUE(ValidateNhsNumber(r.subject().nhs_number()).ok()) << r.record_id();
       EXPECT_TRUE(r.subject().nhs_number().starts_with("999")) << "not a test-range number";
+      // Relationship extracts teach the hub who works with whom: identifiers only.
+      if (r.record_type().starts_with("relationship.")) continue;
       EXPECT_THAT(r.subject().registered_gp_ods(), ::testing::AnyOf("A81001", "A81002"));
       EXPECT_FALSE(r.subject().demographics().family_name().empty());
       EXPECT_FALSE(r.subject().demographics().birth_date().empty());
@@ -100,6 +103,15 @@ TEST(DemoMappingsTest, EachAgencyKeepsItsOwnHeadingsAndRecordTypes) {
         EXPECT_EQ(r.record_type(), "assessment.single");
         EXPECT_THAT(Headings(r), UnorderedElementsAre("Nursing needs", "Skin integrity",
                                                       "Medication", "Mobility"));
+      } else if (d.stem == "hosp-general-attendances") {
+        EXPECT_EQ(r.record_type(), "attendance.unscheduled");
+        EXPECT_THAT(Headings(r), UnorderedElementsAre("Attendance", "Clinical"));
+      } else if (d.stem == "csc-county-plans") {
+        EXPECT_EQ(r.record_type(), "relationship.child-protection-plan");
+      } else if (d.stem == "housing-homesafe-tenancies") {
+        EXPECT_EQ(r.record_type(), "relationship.tenancy");
+      } else if (d.stem.ends_with("-allocations")) {
+        EXPECT_EQ(r.record_type(), "relationship.allocation");
       } else if (d.stem == "hosp-general-discharges") {
         EXPECT_EQ(r.record_type(), "adt.discharge");
         EXPECT_THAT(Headings(r),

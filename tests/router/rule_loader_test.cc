@@ -89,7 +89,7 @@ TEST(RuleLoaderTest, UnknownKeysAreRejectedWithTheExpectedOnes) {
   EXPECT_EQ(ErrorOf(With("version: 2", "version: 2\nowner: ig-team")),
             "t.yaml:3:1: unknown key 'owner' (expected: protocol, version, description, owners, "
             "approved, review_by, purpose, legal_basis, consent, justification, headings, "
-            "rules, involvement)");
+            "rules, involvement, involvement_alerts)");
   EXPECT_EQ(ErrorOf(With("    to: asc-county\n", "    to: asc-county\n    to: dn-central\n")),
             "t.yaml:17:5: duplicate key 'to' (first on line 16)");
 }
@@ -175,7 +175,7 @@ TEST(RuleLoaderTest, EmptyOrMalformedListsAreRejected) {
   EXPECT_EQ(ErrorOf(With("rules:", "rules: 3\nx:")),
             "t.yaml:5:1: unknown key 'x' (expected: protocol, version, description, owners, "
             "approved, review_by, purpose, legal_basis, consent, justification, headings, "
-            "rules, involvement)\n"
+            "rules, involvement, involvement_alerts)\n"
             "t.yaml:4:8: 'rules' must be a list of rules");
 }
 
