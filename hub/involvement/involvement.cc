@@ -4,25 +4,12 @@
 #include <map>
 
 #include "hub/common/nhs_number.h"
+#include "hub/involvement/agency_match.h"
 #include "hub/router/decision.h"
 #include "hub/router/rule_vocabulary.h"
 
 namespace gallery::involvement {
 namespace {
-
-bool Names(const std::vector<router::Party>& parties, const Agency& agency) {
-  return std::any_of(parties.begin(), parties.end(), [&](const router::Party& party) {
-    return (party.type == router::Party::Type::kAgency && party.value == agency.id) ||
-           (party.type == router::Party::Type::kKind && party.value == agency.kind);
-  });
-}
-
-const Agency* FindAgency(const std::vector<Agency>& agencies, std::string_view id) {
-  for (const Agency& agency : agencies) {
-    if (agency.id == id) return &agency;
-  }
-  return nullptr;
-}
 
 // Why `rule` may not reveal anything given the person's consent state; empty when it may.
 // Sets `kind` to the withholding kind.

@@ -4,24 +4,11 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "hub/involvement/agency_match.h"
 #include "hub/router/decision.h"
 
 namespace gallery::involvement {
 namespace {
-
-bool Names(const std::vector<router::Party>& parties, const Agency& agency) {
-  return std::any_of(parties.begin(), parties.end(), [&](const router::Party& party) {
-    return (party.type == router::Party::Type::kAgency && party.value == agency.id) ||
-           (party.type == router::Party::Type::kKind && party.value == agency.kind);
-  });
-}
-
-const Agency* FindAgency(const std::vector<Agency>& agencies, std::string_view id) {
-  for (const Agency& agency : agencies) {
-    if (agency.id == id) return &agency;
-  }
-  return nullptr;
-}
 
 // Why the person's consent state stops `rule` alerting; empty when it does not. Sets
 // `kind`, and the overridden status and its record when the rule overrides an objection.
