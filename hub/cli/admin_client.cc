@@ -7,6 +7,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "hub/admin/bearer_token.h"
+#include "hub/config/hub_config.h"
+
 namespace gallery::cli {
 
 namespace asio = boost::asio;
@@ -41,6 +44,30 @@ Result<AdminReply> CallAdmin(const std::string& address, const std::string& meth
   } catch (const std::exception& e) {
     return Unavailable("cannot reach the hub's admin server at " + address + ": " + e.what());
   }
+}
+
+Result<AdminTarget> ResolveAdminTarget(const std::string& config_path, const std::string& admin,
+                                       const std::string& token_file) {
+  AdminTarget target{admin, ""};
+  std::string token_path = token_file;
+  if (!config_path.empty()) {
+    auto config = config::LoadHubConfig(config_path);
+    if (!config.ok()) return config.status();
+    if (target.address.empty()) {
+      if (config->admin_listen.ends_with(":0")) {
+        return InvalidArgument("the config's admin.listen picks a free port; give --admin HOST:PORT");
+      }
+      target.address = config->admin_listen;
+    }
+    if (token_path.empty()) token_path = config->admin_token_file;
+  }
+  if (target.address.empty()) return InvalidArgument("give --admin HOST:PORT or --config FILE");
+  if (!token_path.empty()) {
+    auto token = admin::ReadTokenFile(token_path);
+    if (!token.ok()) return token.status();
+    target.token = std::move(token).value();
+  }
+  return target;
 }
 
 }  // namespace gallery::cli

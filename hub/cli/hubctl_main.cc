@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "hub/admin/bearer_token.h"
+#include "hub/cli/admin_client.h"
 #include "hub/cli/audit_command.h"
 #include "hub/cli/involvement_command.h"
 #include "hub/cli/dead_letter_commands.h"
@@ -139,18 +139,6 @@ bool ParseArgs(int argc, char** argv, Args& args) {
   return true;
 }
 
-// The admin token in `file` into `token`; none when `file` is empty. Exit code, as main's.
-int ReadToken(const std::string& file, std::string& token) {
-  if (file.empty()) return 0;
-  auto read = gallery::admin::ReadTokenFile(file);
-  if (!read.ok()) {
-    std::cerr << "hubctl: " << read.status().message() << "\n";
-    return 2;
-  }
-  token = std::move(read).value();
-  return 0;
-}
-
 int OpenHubStore(const Args& args, const gallery::config::HubConfig& config,
                  std::unique_ptr<gallery::store::Store>& store) {
   // Reports only read: they must not need the lock of the hub that writes the journal.
@@ -192,12 +180,15 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  if (args.positional[0] == "deadletter" && !args.admin.empty() && args.config.empty()) {
-    std::string token;
-    if (int rc = ReadToken(args.token_file, token); rc != 0) return rc;
+  if (args.positional[0] == "deadletter") {
+    auto admin = gallery::cli::ResolveAdminTarget(args.config, args.admin, args.token_file);
+    if (!admin.ok()) {
+      std::cerr << "hubctl: " << admin.status().message() << "\n";
+      return 2;
+    }
     return gallery::cli::RunDeadLetterCommand({args.positional.begin() + 1, args.positional.end()},
-                                              args.admin, args.contents, std::cout, std::cerr,
-                                              token);
+                                              admin->address, args.contents, std::cout, std::cerr,
+                                              admin->token);
   }
   if (args.config.empty()) {
     std::cerr << "hubctl: --config FILE is required\n" << kUsage;
@@ -209,20 +200,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string& command = args.positional[0];
-
-  if (command == "deadletter") {
-    if (args.admin.empty() && config->admin_listen.ends_with(":0")) {
-      std::cerr << "hubctl: the config's admin.listen picks a free port; give --admin HOST:PORT\n";
-      return 2;
-    }
-    std::string token;
-    const std::string& token_file =
-        args.token_file.empty() ? config->admin_token_file : args.token_file;
-    if (int rc = ReadToken(token_file, token); rc != 0) return rc;
-    return gallery::cli::RunDeadLetterCommand({args.positional.begin() + 1, args.positional.end()},
-                                              args.admin.empty() ? config->admin_listen : args.admin,
-                                              args.contents, std::cout, std::cerr, token);
-  }
 
   std::unique_ptr<gallery::store::Store> store;
   if (command == "disclosures") {

@@ -4,9 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hub/admin/bearer_token.h"
 #include "hub/cli/admin_client.h"
-#include "hub/config/hub_config.h"
 
 namespace gallery::cli {
 namespace {
@@ -128,38 +126,17 @@ int RunInvolvementCommand(const std::vector<std::string>& args, std::ostream& ou
     err << kUsage;
     return 2;
   }
-  std::string address = parsed.admin;
-  std::string token_file = parsed.token_file;
-  if (!parsed.config.empty()) {
-    auto config = config::LoadHubConfig(parsed.config);
-    if (!config.ok()) {
-      err << config.status().message() << "\n";
-      return 2;
-    }
-    if (address.empty()) {
-      if (config->admin_listen.ends_with(":0")) {
-        err << "hubctl: the config's admin.listen picks a free port; give --admin HOST:PORT\n";
-        return 2;
-      }
-      address = config->admin_listen;
-    }
-    if (token_file.empty()) token_file = config->admin_token_file;
-  }
-  std::string token;
-  if (!token_file.empty()) {
-    auto read = admin::ReadTokenFile(token_file);
-    if (!read.ok()) {
-      err << "hubctl: " << read.status().message() << "\n";
-      return 2;
-    }
-    token = std::move(read).value();
+  auto admin = ResolveAdminTarget(parsed.config, parsed.admin, parsed.token_file);
+  if (!admin.ok()) {
+    err << "hubctl: " << admin.status().message() << "\n";
+    return 2;
   }
   // The hub answers and audits: only it holds the audit log's head and the registry as of
   // now, and a second writer would break the chain.
   const std::string target = "/admin/involvement?subject=" + PercentEncoded(parsed.subject) +
                              "&as=" + PercentEncoded(parsed.as) +
                              "&purpose=" + PercentEncoded(parsed.purpose);
-  auto reply = CallAdmin(address, "POST", target, token);
+  auto reply = CallAdmin(admin->address, "POST", target, admin->token);
   if (!reply.ok()) {
     err << "hubctl: " << reply.status().message() << "\n";
     return 1;

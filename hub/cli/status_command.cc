@@ -7,11 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hub/admin/bearer_token.h"
 #include "hub/cli/admin_client.h"
 #include "hub/cli/status_view.h"
 #include "hub/common/result.h"
-#include "hub/config/hub_config.h"
 
 namespace gallery::cli {
 namespace {
@@ -79,38 +77,6 @@ bool ParseOptions(const std::vector<std::string>& args, bool live, Options& opti
   return true;
 }
 
-// Resolves the admin address and token from the options and, when given, the config (as
-// hubctl deadletter does). Exit code, as RunStatusCommand's.
-int ResolveAdmin(const Options& options, std::string& address, std::string& token,
-                 std::ostream& err) {
-  address = options.admin;
-  std::string token_file = options.token_file;
-  if (!options.config.empty()) {
-    auto config = config::LoadHubConfig(options.config);
-    if (!config.ok()) {
-      err << config.status().message() << "\n";
-      return 2;
-    }
-    if (address.empty()) {
-      if (config->admin_listen.ends_with(":0")) {
-        err << "hubctl: the config's admin.listen picks a free port; give --admin HOST:PORT\n";
-        return 2;
-      }
-      address = config->admin_listen;
-    }
-    if (token_file.empty()) token_file = config->admin_token_file;
-  }
-  if (!token_file.empty()) {
-    auto read = admin::ReadTokenFile(token_file);
-    if (!read.ok()) {
-      err << "hubctl: " << read.status().message() << "\n";
-      return 2;
-    }
-    token = std::move(read).value();
-  }
-  return 0;
-}
-
 // The overview document, or the reason there is none.
 Result<json> FetchOverview(const std::string& address, const std::string& token) {
   auto reply = CallAdmin(address, "GET", "/admin/overview", token);
@@ -134,9 +100,13 @@ int RunStatusCommand(const std::vector<std::string>& args, bool live, bool termi
                      std::ostream& out, std::ostream& err) {
   Options options;
   if (!ParseOptions(args, live, options, err)) return 2;
-  std::string address;
-  std::string token;
-  if (int rc = ResolveAdmin(options, address, token, err); rc != 0) return rc;
+  auto target = ResolveAdminTarget(options.config, options.admin, options.token_file);
+  if (!target.ok()) {
+    err << "hubctl: " << target.status().message() << "\n";
+    return 2;
+  }
+  const std::string& address = target->address;
+  const std::string& token = target->token;
 
   if (!live) {
     auto overview = FetchOverview(address, token);
