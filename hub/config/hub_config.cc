@@ -228,7 +228,7 @@ class Parser {
     // IsDefined first: yaml-cpp throws from IsMap on a missing key of a const map.
     if (!store.IsDefined() || !store.IsMap()) {
       if (store.IsDefined() && !store.IsNull() && !store.IsScalar()) {
-        errors_.Add(store, "'store' must be a path or a map with keys: backend, path, dsn");
+        errors_.Add(store, "'store' must be a path or a map with keys: backend, path, dsn, sync");
         return;
       }
       if (auto path = String(hub, "store", true, "'hub'", hub_mark)) {
@@ -236,7 +236,7 @@ class Parser {
       }
       return;
     }
-    CheckKeys(store, {"backend", "path", "dsn"}, errors_);
+    CheckKeys(store, {"backend", "path", "dsn", "sync"}, errors_);
     const YAML::Mark mark = KeyMark(hub, "store").value_or(store.Mark());
     auto backend = String(store, "backend", true, "'store'", mark);
     if (!backend) return;
@@ -263,6 +263,24 @@ class Parser {
     } else {
       config_.store_dsn = *where;
     }
+    ParseStoreSync(store, *backend);
+  }
+
+  // `store.sync: false` turns the journal's fdatasync off: for measuring the hub apart from
+  // its disk. SQLite and PostgreSQL keep their own durability settings.
+  void ParseStoreSync(const YAML::Node& store, const std::string& backend) {
+    const YAML::Node sync = store["sync"];
+    if (!sync.IsDefined()) return;
+    if (backend != "journal") {
+      errors_.Add(sync, "'sync' applies only to store backend 'journal'");
+      return;
+    }
+    const std::string value = sync.IsScalar() ? sync.Scalar() : "";
+    if (value != "true" && value != "false") {
+      errors_.Add(sync, "'sync' must be true or false");
+      return;
+    }
+    config_.store_sync = value == "true";
   }
 
   void ParseDelivery(const YAML::Node& delivery) {

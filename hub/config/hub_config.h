@@ -42,6 +42,7 @@ struct HubConfig {
   std::string store_path;                 // journal, sqlite: required; relative paths
                                           // resolved against the config file's folder
   std::string store_dsn;                  // postgresql: libpq connection string, required
+  bool store_sync = true;                 // journal: false skips fdatasync (not durable)
   std::string rules_dir;                  // required; resolved likewise
   std::string log_level = "info";         // trace|debug|info|warn|error
   std::string log_format = "text";        // text (human) or json (one object per line)

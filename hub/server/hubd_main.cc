@@ -90,6 +90,9 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", store.status().ToString());
     return 1;
   }
+  if (!config->store_sync) {
+    spdlog::warn("store sync is off: a confirm does not mean the record is on disk");
+  }
   auto server = gallery::server::HubServer::Create(std::move(config).value(), std::move(rules).value(),
                                                    std::move(store).value());
   if (!server.ok()) {

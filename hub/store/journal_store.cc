@@ -317,7 +317,7 @@ Status JournalStore::Append(std::string_view frames) {
   Segment& segment = segments_.rbegin()->second;
   const uint32_t number = segments_.rbegin()->first;
   Status written = WriteAt(active_fd_, frames, segment.size, segment.path);
-  if (written.ok() && ::fdatasync(active_fd_) != 0) {
+  if (written.ok() && options_.sync && ::fdatasync(active_fd_) != 0) {
     written = FileError("syncing", segment.path, errno);
   }
   if (!written.ok()) {

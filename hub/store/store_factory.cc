@@ -10,7 +10,8 @@ namespace {
 Result<std::unique_ptr<Store>> Open(const config::HubConfig& config, bool read_only) {
   if (config.store_backend == "journal") {
     GALLERY_ASSIGN_OR_RETURN(std::unique_ptr<JournalStore> store,
-                             JournalStore::Open(config.store_path, {.read_only = read_only}));
+                             JournalStore::Open(config.store_path,
+                                               {.read_only = read_only, .sync = config.store_sync}));
     return std::unique_ptr<Store>(std::move(store));
   }
   if (config.store_backend == "sqlite") {

@@ -139,7 +139,7 @@ TEST(HubConfigTest, StoreMapErrorsArePositioned) {
     return ErrorOf(With("  store: state/hub.db", std::string("  store: ") + std::string(value)));
   };
   EXPECT_EQ(store("{backend: sqlite, path: a.db, mode: wal}"),
-            "hub.yaml:4:40: unknown key 'mode' (expected: backend, path, dsn)");
+            "hub.yaml:4:40: unknown key 'mode' (expected: backend, path, dsn, sync)");
   EXPECT_EQ(store("{backend: mysql, dsn: x}"),
             "hub.yaml:4:20: unknown store backend 'mysql' (expected one of: journal, sqlite, postgresql)");
   EXPECT_EQ(store("{backend: postgresql}"), "hub.yaml:4:3: 'store' is missing required key 'dsn'");
@@ -155,7 +155,24 @@ TEST(HubConfigTest, StoreMapErrorsArePositioned) {
   EXPECT_EQ(store("{backend: postgresql, path: a.db, dsn: \"host=db\"}"),
             "hub.yaml:4:32: 'path' does not apply to store backend 'postgresql' (use 'dsn')");
   EXPECT_EQ(store("[a.db]"),
-            "hub.yaml:4:10: 'store' must be a path or a map with keys: backend, path, dsn");
+            "hub.yaml:4:10: 'store' must be a path or a map with keys: backend, path, dsn, sync");
+  EXPECT_EQ(store("{backend: sqlite, path: a.db, sync: false}"),
+            "hub.yaml:4:46: 'sync' applies only to store backend 'journal'");
+  EXPECT_EQ(store("{backend: journal, path: j, sync: no}"),
+            "hub.yaml:4:44: 'sync' must be true or false");
+}
+
+TEST(HubConfigTest, JournalSyncIsOnUnlessTurnedOff) {
+  auto synced = Parse(kGood);
+  ASSERT_TRUE(synced.ok()) << synced.status().ToString();
+  EXPECT_TRUE(synced->store_sync);
+  std::string unsynced_yaml = kGood;
+  const std::string store_line = unsynced_yaml.substr(unsynced_yaml.find("  store:"));
+  unsynced_yaml.replace(unsynced_yaml.find("  store:"), store_line.find('\n'),
+                        "  store: {backend: journal, path: journal, sync: false}");
+  auto unsynced = Parse(unsynced_yaml);
+  ASSERT_TRUE(unsynced.ok()) << unsynced.status().ToString();
+  EXPECT_FALSE(unsynced->store_sync);
 }
 
 TEST(HubConfigTest, MaxDeliveryAttemptsIsParsedAndRangeChecked) {
