@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config make
   libzmq3-dev cppzmq-dev libsodium-dev
+  libssl-dev  # OpenSSL's SHA-256, with the CPU's SHA instructions, for the audit log
   libprotobuf-dev protobuf-compiler
   libboost-dev libboost-program-options-dev nlohmann-json3-dev
   libyaml-cpp-dev libspdlog-dev libfmt-dev libsqlite3-dev sqlite3

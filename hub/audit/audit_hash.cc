@@ -1,43 +1,13 @@
 #include "hub/audit/audit_hash.h"
 
-#include <sodium.h>
-
-#include <cstdio>
-#include <cstdlib>
+#include "hub/audit/sha256_context.h"
 
 namespace gallery::audit {
-namespace {
 
-void InitSodium() {
-  // Idempotent and thread-safe; libsodium must be initialised before its first use.
-  static const bool ok = sodium_init() >= 0;
-  if (!ok) {
-    std::fprintf(stderr, "%s:%d: libsodium failed to initialise\n", __FILE__, __LINE__);
-    std::abort();
-  }
-}
-
-}  // namespace
-
-std::string Sha256(std::string_view bytes) {
-  InitSodium();
-  std::string digest(kHashBytes, '\0');
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(digest.data()),
-                     reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return digest;
-}
+std::string Sha256(std::string_view bytes) { return Sha256Of({bytes}); }
 
 std::string ChainHash(std::string_view prev_hash, std::string_view entry) {
-  InitSodium();
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(prev_hash.data()),
-                            prev_hash.size());
-  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(entry.data()),
-                            entry.size());
-  std::string digest(kHashBytes, '\0');
-  crypto_hash_sha256_final(&state, reinterpret_cast<unsigned char*>(digest.data()));
-  return digest;
+  return Sha256Of({prev_hash, entry});
 }
 
 std::string Hex(std::string_view bytes) {

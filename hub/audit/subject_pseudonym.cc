@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "hub/audit/audit_hash.h"
 
 namespace gallery::audit {
 namespace {
@@ -38,7 +37,7 @@ Status CreateKey(const std::string& path) {
 }  // namespace
 
 Result<SubjectPseudonym> SubjectPseudonym::Open(const std::string& path, bool create) {
-  (void)Sha256("");  // initialises libsodium before randombytes_buf
+  if (sodium_init() < 0) return Internal("libsodium failed to initialise");
   if (create) GALLERY_RETURN_IF_ERROR(CreateKey(path));
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -52,16 +51,14 @@ Result<SubjectPseudonym> SubjectPseudonym::Open(const std::string& path, bool cr
     return FailedPrecondition("audit subject key " + path + " must hold 32 bytes");
   }
   key.resize(crypto_auth_hmacsha256_KEYBYTES);
-  return SubjectPseudonym(std::move(key));
+  SubjectPseudonym pseudonym(key);
+  sodium_memzero(key.data(), key.size());
+  return pseudonym;
 }
 
 std::string SubjectPseudonym::Of(std::string_view subject_key) const {
   if (subject_key.empty()) return {};
-  std::string mac(crypto_auth_hmacsha256_BYTES, '\0');
-  crypto_auth_hmacsha256(reinterpret_cast<unsigned char*>(mac.data()),
-                         reinterpret_cast<const unsigned char*>(subject_key.data()),
-                         subject_key.size(), reinterpret_cast<const unsigned char*>(key_.data()));
-  return mac;
+  return hmac_->Of(subject_key);
 }
 
 }  // namespace gallery::audit

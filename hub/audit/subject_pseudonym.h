@@ -2,9 +2,11 @@
 // secret of the hub's own, so that it can find their entries without holding their NHS number.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "hub/audit/sha256_context.h"
 #include "hub/common/result.h"
 
 namespace gallery::audit {
@@ -23,8 +25,8 @@ class SubjectPseudonym {
   std::string Of(std::string_view subject_key) const;
 
  private:
-  explicit SubjectPseudonym(std::string key) : key_(std::move(key)) {}
-  std::string key_;
+  explicit SubjectPseudonym(std::string_view key) : hmac_(std::make_shared<HmacSha256>(key)) {}
+  std::shared_ptr<const HmacSha256> hmac_;
 };
 
 }  // namespace gallery::audit

@@ -171,49 +171,47 @@ void Registry::Emit(registry_facts::v1::Fact &fact,
 void Registry::Apply(const registry_facts::v1::Fact &fact) {
   const std::string &subject = fact.subject();
   auto found = subjects_.find(subject);
-  if (in_batch_ && !saved_subjects_.contains(subject)) {
-    saved_subjects_.emplace(subject,
-                            found == subjects_.end()
-                                ? std::nullopt
-                                : std::optional<SubjectFacts>(found->second));
+  OpenBatch *batch = open_batches_.empty() ? nullptr : &open_batches_.back();
+  if (batch != nullptr && !batch->saved_subjects.contains(subject)) {
+    batch->saved_subjects.emplace(subject,
+                                  found == subjects_.end()
+                                      ? std::nullopt
+                                      : std::optional<SubjectFacts>(found->second));
   }
   if (found == subjects_.end())
     found = subjects_.emplace(subject, SubjectFacts{}).first;
   found->second.Apply(fact);
   ++fact_count_;
   if (fact.kind_case() != registry_facts::v1::Fact::kUndo &&
-      taught_.emplace(fact.record_id(), subject).second && in_batch_) {
-    new_taught_.push_back(fact.record_id());
+      taught_.emplace(fact.record_id(), subject).second && batch != nullptr) {
+    batch->new_taught.push_back(fact.record_id());
   }
 }
 
 void Registry::BeginBatch() {
-  in_batch_ = true;
-  saved_subjects_.clear();
-  new_taught_.clear();
-  saved_fact_count_ = fact_count_;
+  open_batches_.push_back(OpenBatch{{}, {}, fact_count_});
 }
 
 void Registry::CommitBatch() {
-  in_batch_ = false;
-  saved_subjects_.clear();
-  new_taught_.clear();
+  if (!open_batches_.empty())
+    open_batches_.pop_front();
 }
 
 void Registry::RollbackBatch() {
-  if (!in_batch_)
+  if (open_batches_.empty())
     return;
-  for (auto &[subject, saved] : saved_subjects_) {
+  OpenBatch &batch = open_batches_.back();
+  for (auto &[subject, saved] : batch.saved_subjects) {
     if (saved.has_value()) {
       subjects_.insert_or_assign(subject, std::move(*saved));
     } else {
       subjects_.erase(subject);
     }
   }
-  for (const std::string &record_id : new_taught_)
+  for (const std::string &record_id : batch.new_taught)
     taught_.erase(record_id);
-  fact_count_ = saved_fact_count_;
-  CommitBatch();
+  fact_count_ = batch.saved_fact_count;
+  open_batches_.pop_back();
 }
 
 const SubjectFacts *Registry::History(std::string_view subject_key) const {

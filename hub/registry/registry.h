@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,8 +46,10 @@ public:
 
   // A batch of Learn calls whose facts are journaled together. After
   // BeginBatch, every change is remembered until CommitBatch keeps it or
-  // RollbackBatch undoes it (the store refused the commit). Batches do not
-  // nest.
+  // RollbackBatch undoes it (the store refused the commit). A batch may begin
+  // while earlier ones are open (the hub routes its next batch while the last
+  // is written): CommitBatch keeps the oldest open batch, RollbackBatch undoes
+  // the newest.
   void BeginBatch();
   void CommitBatch();
   void RollbackBatch();
@@ -106,10 +109,13 @@ private:
 
   // What the batch in hand changed: each subject as it was before (nullopt:
   // absent), the records that began teaching, the fact count.
-  bool in_batch_ = false;
-  std::unordered_map<std::string, std::optional<SubjectFacts>> saved_subjects_;
-  std::vector<std::string> new_taught_;
-  uint64_t saved_fact_count_ = 0;
+  // Open batches, oldest first: what each would restore when rolled back.
+  struct OpenBatch {
+    std::unordered_map<std::string, std::optional<SubjectFacts>> saved_subjects;
+    std::vector<std::string> new_taught;
+    uint64_t saved_fact_count = 0;
+  };
+  std::deque<OpenBatch> open_batches_;
 };
 
 } // namespace gallery::registry

@@ -31,20 +31,8 @@ constexpr auto kPurgeInterval = std::chrono::minutes(1);
 constexpr auto kAuditHeadLogInterval = std::chrono::minutes(5);
 // How often /admin/overview's rate window reads the counters.
 constexpr auto kOverviewSampleInterval = std::chrono::seconds(1);
-// The batch arena's first block, kept across batches, and the size of any further ones: a
-// full batch of 1 KB records fits in a few blocks.
-constexpr size_t kArenaBlockBytes = 4 << 20;
 // A Frame's first byte when it holds a Publish (field 3, length-delimited).
 constexpr char kPublishTag = (3 << 3) | 2;
-
-google::protobuf::ArenaOptions BatchArenaOptions(char* block) {
-  google::protobuf::ArenaOptions options;
-  options.initial_block = block;
-  options.initial_block_size = kArenaBlockBytes;
-  options.start_block_size = kArenaBlockBytes;
-  options.max_block_size = kArenaBlockBytes;
-  return options;
-}
 
 // Checks the audit log's last entries at start, as `hubctl audit verify` checks the whole
 // log, so that a break made while the hub was down shows (gallery_audit_chain_intact,
@@ -172,8 +160,7 @@ HubServer::HubServer(config::HubConfig config, std::shared_ptr<const router::Rul
               [this](const std::string& routing_id, std::string_view bytes) {
                 return SendBytes(routing_id, bytes);
               }),
-      arena_block_(new char[kArenaBlockBytes]),
-      arena_(BatchArenaOptions(arena_block_.get())),
+      reading_(std::make_unique<Batch>()),
       last_timer_check_(Clock::now()),
       next_purge_(Clock::now() + kPurgeInterval) {}
 
@@ -222,8 +209,9 @@ Status HubServer::Run(const std::atomic<bool>& stop, std::atomic<bool>* reload_r
                rules_->rules().size());
   int read = 0;
   while (!stop.load()) {
-    // After a full batch more is likely waiting: read on without polling.
-    if (read < kMaxBatch) {
+    // After a full batch more is likely waiting: read on without polling. While a commit
+    // is being written, read what is there and go on to finish it.
+    if (read < kMaxBatch && committing_ == nullptr) {
       zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
       try {
         zmq::poll(&item, 1, kTimerInterval);
@@ -236,8 +224,6 @@ Status HubServer::Run(const std::atomic<bool>& stop, std::atomic<bool>* reload_r
     read = *batch;
     CommitBatch();
     AnswerInvolvementQueries();
-    arena_.Reset();  // nothing parsed outlives its batch
-    held_.clear();
     queues_.Fill();
     for (const auto& routing_id : std::exchange(closed_, {})) {
       DropSession(routing_id, "connection closed");
@@ -250,6 +236,7 @@ Status HubServer::Run(const std::atomic<bool>& stop, std::atomic<bool>* reload_r
     }
   }
   CommitBatch();
+  FinishCommitting();
   AnswerInvolvementQueries();
   FlushAudit();
   LogAuditHead();
@@ -293,7 +280,7 @@ void HubServer::HandleMessage(const std::string& routing_id, zmq::message_t& pay
   v1::Frame local_frame;
   const bool publish = payload.size() > 0 && *payload.data<char>() == kPublishTag;
   v1::Frame& frame =
-      publish ? *google::protobuf::Arena::CreateMessage<v1::Frame>(&arena_) : local_frame;
+      publish ? *google::protobuf::Arena::CreateMessage<v1::Frame>(&reading_->arena()) : local_frame;
   if (!frame.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     Reject(routing_id, 0, "", InvalidArgument("malformed frame: not a gallery.v1.Frame"));
     return;
@@ -405,64 +392,116 @@ void HubServer::HandlePublish(const std::string& routing_id, Session& session,
     RejectRecord(routing_id, session.agency, publish.sequence(), record->record_id(), status);
     return;
   }
-  publishes_.push_back({routing_id, publish.sequence(), record, {}, false, Clock::now(), {}});
+  reading_->publishes.push_back(
+      {routing_id, publish.sequence(), record, {}, false, Clock::now(), {}});
   if (record_bytes) {
-    publishes_.back().record_bytes = *record_bytes;
-    held_.push_back(std::move(payload));  // the bytes stay where they are
+    reading_->publishes.back().record_bytes = *record_bytes;
+    reading_->held.push_back(std::move(payload));  // the bytes stay where they are
   }
 }
 
 void HubServer::HandleAck(Session& session, const v1::Ack& ack) {
   for (uint64_t id : ack.delivery_ids()) {
-    acks_.push_back({session.agency, id});
+    reading_->acks.push_back({session.agency, id});
     queues_.Ack(session.agency, id);
   }
 }
 
 void HubServer::CommitBatch() {
-  FlushAudit();  // events before the batch are chained before it
-  if (publishes_.empty() && acks_.empty()) return;
+  if (!audit_pending_.empty()) {
+    // Events before the batch are chained before it, after the batch being written.
+    FinishCommitting();
+    FlushAudit();
+  }
+  const bool prepared = PrepareReading();
+  FinishCommitting();
+  if (prepared && reading_->prepared) {
+    StartCommitting();
+  } else if (reading_->empty()) {
+    reading_->Clear();  // frames refused on arrival leave nothing on its arena
+  }
+}
+
+bool HubServer::PrepareReading() {
+  Batch& batch = *reading_;
+  if (batch.empty()) return false;
   // What the batch teaches the registry, and its audit entries, stand only if the batch is
   // journaled.
   registry_->BeginBatch();
-  const audit::ChainHead audit_head = audit_->head();
-  auto records = PrepareBatch(publishes_, *rules_, *registry_, *store_, NowMicros(), *audit_);
-  const auto commit_started = Clock::now();
-  Status status = records.ok() ? store_->Commit(*records, acks_, rules_->content_hash())
-                               : records.status();
-  if (status.ok()) {
-    registry_->CommitBatch();
-  } else {
-    registry_->RollbackBatch();
-    audit_->Restore(audit_head);
+  batch.audit_before = audit_->head();
+  auto records = PrepareBatch(batch.publishes, *rules_, *registry_, *store_, NowMicros(), *audit_);
+  if (!records.ok()) {
+    RefuseBatch(batch, records.status());
+    audit_->Restore(batch.audit_before);
+    return false;
   }
-  const auto committed = Clock::now();
-  if (records.ok()) {
-    metrics_.StoreCommit(std::chrono::duration<double>(committed - commit_started).count(),
-                         status.ok());
-  }
-  if (!status.ok()) {
-    // While the disk stays full, commits of acks alone fail every pass: log those rarely.
-    const auto now = Clock::now();
-    if (!publishes_.empty() || now - last_commit_error_log_ > std::chrono::seconds(10)) {
-      last_commit_error_log_ = now;
-      spdlog::error("journal commit failed, {} records refused: {}", publishes_.size(),
-                    status.ToString());
-    }
-    for (const auto& publish : publishes_) {
-      RejectRecord(publish.routing_id, publish.record->source_agency(), publish.sequence,
-                   publish.record->record_id(),
-                   Unavailable("the hub cannot store records now; retry later"));
-      auto [it, inserted] = resend_awaited_.emplace(publish.routing_id, publish.sequence);
-      if (!inserted) it->second = std::min(it->second, publish.sequence);
-    }
-    publishes_.clear();
-    // Acks are kept for the next commit; past this many, dropping them only means the
-    // deliveries come again.
-    if (acks_.size() > kMaxHeldAcks) acks_.clear();
+  batch.records = std::move(records).value();
+  batch.prepared = true;
+  return true;
+}
+
+void HubServer::StartCommitting() {
+  Batch& batch = *reading_;
+  batch.commit_started = Clock::now();
+  if (Status status = store_->StartCommit(batch.records, batch.acks, rules_->content_hash());
+      !status.ok()) {
+    metrics_.StoreCommit(std::chrono::duration<double>(Clock::now() - batch.commit_started).count(),
+                         false);
+    RefuseBatch(batch, status);
+    audit_->Restore(batch.audit_before);
     return;
   }
-  for (const auto& record : *records) {
+  committing_ = std::move(reading_);
+  reading_ = spare_ != nullptr ? std::move(spare_) : std::make_unique<Batch>();
+}
+
+void HubServer::FinishCommitting() {
+  if (committing_ == nullptr) return;
+  Batch& batch = *committing_;
+  const Status status = store_->FinishCommit();
+  const auto committed = Clock::now();
+  metrics_.StoreCommit(std::chrono::duration<double>(committed - batch.commit_started).count(),
+                       status.ok());
+  if (status.ok()) {
+    registry_->CommitBatch();
+    Journaled(batch, committed);
+  } else {
+    // A batch prepared meanwhile was routed on what this one taught: it goes too, newest
+    // first, and the chain goes back to before this one.
+    if (reading_->prepared) RefuseBatch(*reading_, status);
+    RefuseBatch(batch, status);
+    audit_->Restore(batch.audit_before);
+    // Their acks wait for the next commit.
+    reading_->acks.insert(reading_->acks.end(), batch.acks.begin(), batch.acks.end());
+    if (reading_->acks.size() > kMaxHeldAcks) reading_->acks.clear();
+  }
+  batch.Clear();
+  spare_ = std::move(committing_);  // read into next: its arena's block is there already
+}
+
+void HubServer::RefuseBatch(Batch& batch, const Status& status) {
+  if (batch.prepared) registry_->RollbackBatch();
+  // While the disk stays full, commits of acks alone fail every pass: log those rarely.
+  const auto now = Clock::now();
+  if (!batch.publishes.empty() || now - last_commit_error_log_ > std::chrono::seconds(10)) {
+    last_commit_error_log_ = now;
+    spdlog::error("journal commit failed, {} records refused: {}", batch.publishes.size(),
+                  status.ToString());
+  }
+  for (const auto& publish : batch.publishes) {
+    RejectRecord(publish.routing_id, publish.record->source_agency(), publish.sequence,
+                 publish.record->record_id(),
+                 Unavailable("the hub cannot store records now; retry later"));
+    auto [it, inserted] = resend_awaited_.emplace(publish.routing_id, publish.sequence);
+    if (!inserted) it->second = std::min(it->second, publish.sequence);
+  }
+  batch.publishes.clear();
+  batch.records.clear();
+  batch.prepared = false;
+}
+
+void HubServer::Journaled(Batch& batch, Clock::time_point committed) {
+  for (const auto& record : batch.records) {
     spdlog::debug("record {} from {} journaled: {} deliveries, {} withheld", record.record_id,
                   record.source_agency, record.deliveries.size(), record.withholdings.size());
     for (const auto& delivery : record.deliveries) {
@@ -479,7 +518,7 @@ void HubServer::CommitBatch() {
       metrics_.Withheld(record.source_agency, withholding.agency, std::string(withholding.kind));
     }
   }
-  for (const auto& publish : publishes_) {
+  for (const auto& publish : batch.publishes) {
     if (!publish.refusal.ok()) {
       spdlog::info("rejected record {} from {}: {}", publish.record->record_id(),
                    publish.record->source_agency(), publish.refusal.message());
@@ -490,13 +529,12 @@ void HubServer::CommitBatch() {
     metrics_.RecordConfirmed(publish.record->source_agency(), publish.duplicate,
                              std::chrono::duration<double>(committed - publish.arrived).count());
   }
-  SendConfirms();
-  publishes_.clear();
-  acks_.clear();
+  SendConfirms(batch.publishes);
 }
 
 void HubServer::AnswerInvolvementQueries() {
   if (involvement_queries_.empty()) return;
+  FinishCommitting();  // their audit entries follow the batch's
   FlushAudit();  // events before the queries are chained before them
   std::vector<InvolvementAsked> asked;
   asked.reserve(involvement_queries_.size());
@@ -519,6 +557,7 @@ admin::AdminResponse HubServer::AnswerAdminInvolvement(const admin::AdminRequest
   if (config_.FindAgency(asked->asker) == nullptr) {
     return {400, nlohmann::json{{"error", "unknown agency '" + asked->asker + "'"}}.dump()};
   }
+  FinishCommitting();
   FlushAudit();
   const auto replies = AnswerInvolvement({*rules_, *registry_, *audit_, *store_, metrics_},
                                          std::span(&*asked, 1), "admin API");
@@ -527,12 +566,12 @@ admin::AdminResponse HubServer::AnswerAdminInvolvement(const admin::AdminRequest
           InvolvementReplyJson(reply).dump()};
 }
 
-void HubServer::SendConfirms() {
+void HubServer::SendConfirms(const std::vector<PendingPublish>& publishes) {
   // Each connection's confirms leave in journal order. A connection that reads batches
   // gets all of its confirms in one frame, built at its first record in the batch.
   std::unordered_set<std::string_view> batched;
-  for (size_t i = 0; i < publishes_.size(); ++i) {
-    const PendingPublish& first = publishes_[i];
+  for (size_t i = 0; i < publishes.size(); ++i) {
+    const PendingPublish& first = publishes[i];
     if (!first.refusal.ok()) continue;  // rejected instead
     auto session = sessions_.find(first.routing_id);
     if (session == sessions_.end() || !session->second.batches) {
@@ -543,8 +582,8 @@ void HubServer::SendConfirms() {
     }
     if (!batched.insert(first.routing_id).second) continue;
     confirm_frame_.Start(OutgoingFrame::Kind::kConfirm, true);
-    for (size_t j = i; j < publishes_.size(); ++j) {
-      const PendingPublish& publish = publishes_[j];
+    for (size_t j = i; j < publishes.size(); ++j) {
+      const PendingPublish& publish = publishes[j];
       if (publish.routing_id != first.routing_id || !publish.refusal.ok()) continue;
       confirm_frame_.AddConfirm(publish.sequence, publish.record->record_id(), publish.duplicate);
     }
@@ -579,6 +618,7 @@ void HubServer::CheckTimers() {
 void HubServer::PurgeExpiredPayloads(Clock::time_point now) {
   next_purge_ = now + kPurgeInterval;
   const int64_t window_us = int64_t{config_.retention_hours} * 3600 * 1'000'000;
+  FinishCommitting();  // the purge's audit entry follows the batch's
   FlushAudit();
   const audit::ChainHead audit_head = audit_->head();
   auto purged = store_->PurgePayloads(
@@ -665,11 +705,13 @@ void HubServer::RejectRecord(const std::string& routing_id, const std::string& s
 
 void HubServer::Audit(audit_log::v1::Entry entry) {
   audit_pending_.push_back(std::move(entry));
-  FlushAudit();
+  // While a batch is being written its entries may yet be taken back: events wait for the
+  // next pass (CommitBatch), whose chain is known.
+  if (committing_ == nullptr) FlushAudit();
 }
 
 void HubServer::FlushAudit() {
-  if (audit_pending_.empty()) return;
+  if (audit_pending_.empty() || committing_ != nullptr) return;
   const audit::ChainHead before = audit_->head();
   std::vector<std::string> sealed;
   sealed.reserve(audit_pending_.size());

@@ -10,7 +10,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include <google/protobuf/arena.h>
 #include <zmq.hpp>
 
 #include "gallery/v1/wire.pb.h"
@@ -20,6 +19,7 @@
 #include "hub/registry/registry.h"
 #include "hub/router/rule_set.h"
 #include "hub/security/zap_handler.h"
+#include "hub/server/batch.h"
 #include "hub/server/delivery_queues.h"
 #include "hub/server/hub_metrics.h"
 #include "hub/server/involvement_desk.h"
@@ -78,14 +78,30 @@ class HubServer {
   void HandlePublish(const std::string& routing_id, Session& session, v1::Publish& publish,
                      zmq::message_t& payload);
   void HandleAck(Session& session, const v1::Ack& ack);
+  // Prepares the batch read (routing, redaction, audit entries) while the last one is
+  // written, then finishes that one and starts writing this one.
   void CommitBatch();
+  // Routes reading_ into journal entries, in a registry batch of its own. False when there
+  // is nothing to commit, or the store refused (the batch is then refused).
+  bool PrepareReading();
+  // Waits for the batch being written, if any, and confirms its records, or refuses them;
+  // a refusal takes reading_ with it when it was prepared on top of the refused batch.
+  void FinishCommitting();
+  // Starts writing the prepared reading_ and makes it committing_.
+  void StartCommitting();
+  // After a batch was journaled: counts and logs its deliveries and withholdings, confirms.
+  void Journaled(Batch& batch, Clock::time_point committed);
+  // Refuses every record of `batch` (the store could not take it) and keeps its acks for
+  // the next commit; rolls back what it taught the registry. Restoring the audit chain is
+  // the caller's.
+  void RefuseBatch(Batch& batch, const Status& status);
   // Answers the involvement queries read since the last pass, after that pass's records
   // taught the registry, so that a query sees every record its asker had confirmed.
   void AnswerInvolvementQueries();
   // POST /admin/involvement (hubctl involvement).
   admin::AdminResponse AnswerAdminInvolvement(const admin::AdminRequest& request);
-  // Confirms the committed publishes_: one ConfirmBatch per connection that reads them.
-  void SendConfirms();
+  // Confirms the committed `publishes`: one ConfirmBatch per connection that reads them.
+  void SendConfirms(const std::vector<PendingPublish>& publishes);
   void CheckTimers();
   // Refreshes the metrics' gauges from the store and the sessions, before each scrape.
   void CollectGauges();
@@ -132,14 +148,12 @@ class HubServer {
   Clock::time_point next_head_log_;
   DeliveryQueues queues_;
   std::unique_ptr<admin::AdminServer> admin_;
-  // Frames of the batch in hand live on this arena, records included, until the batch is
-  // committed: parsing then allocates from a few large blocks, reused batch after batch.
-  std::unique_ptr<char[]> arena_block_;
-  google::protobuf::Arena arena_;
-  std::vector<PendingPublish> publishes_;
-  std::vector<zmq::message_t> held_;  // the frames publishes_ point into, until committed
+  // The batch being read off the socket, and the one the store is writing (empty when
+  // none is): they trade places at each commit's start.
+  std::unique_ptr<Batch> reading_;
+  std::unique_ptr<Batch> committing_;
+  std::unique_ptr<Batch> spare_;  // the last batch committed, cleared, to read into next
   OutgoingFrame confirm_frame_;  // reused for every confirm sent
-  std::vector<store::AckedDelivery> acks_;
   // Involvement queries waiting for the pass's commit: routing id, query id, the query.
   struct PendingQuery {
     std::string routing_id;

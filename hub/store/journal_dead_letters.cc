@@ -35,7 +35,7 @@ std::string& OneEntry(std::string& buffer, EntryKind kind, const auto& encode) {
 Status JournalStore::DeadLetterDelivery(const std::string& recipient, uint64_t delivery_id,
                                         uint32_t attempts, const std::string& reason,
                                         int64_t at_us) {
-  GALLERY_RETURN_IF_ERROR(CheckWritable());
+  GALLERY_RETURN_IF_ERROR(BeginChange());
   auto found = recipients_.find(recipient);
   if (found == recipients_.end() || !found->second.queue.contains(delivery_id)) {
     return NotFound("no unacked delivery " + std::to_string(delivery_id) + " to " + recipient);
@@ -79,7 +79,7 @@ Result<DeadLetter> JournalStore::GetDeadLetter(uint64_t id, bool with_payload) {
 }
 
 Result<uint64_t> JournalStore::RetryDeadLetter(uint64_t id) {
-  GALLERY_RETURN_IF_ERROR(CheckWritable());
+  GALLERY_RETURN_IF_ERROR(BeginChange());
   auto letter = letters_.find(id);
   if (letter == letters_.end()) return NotFound("no dead letter " + std::to_string(id));
   const uint64_t delivery_id = recipients_[letter->second.recipient].last_id + 1;
@@ -90,7 +90,7 @@ Result<uint64_t> JournalStore::RetryDeadLetter(uint64_t id) {
 }
 
 Status JournalStore::DropDeadLetter(uint64_t id) {
-  GALLERY_RETURN_IF_ERROR(CheckWritable());
+  GALLERY_RETURN_IF_ERROR(BeginChange());
   if (!letters_.contains(id)) return NotFound("no dead letter " + std::to_string(id));
   const LetterOutcomeEntry entry{id, 0, NowMicros()};
   return Append(OneEntry(buffer_, EntryKind::kDrop,

@@ -7,6 +7,7 @@ namespace gallery::store {
 
 Result<std::vector<DisclosedRecord>> JournalStore::Disclosures(
     std::span<const std::string> record_ids) {
+  SettleWrite();  // a correction may follow its original closely
   std::vector<DisclosedRecord> out;
   std::string buffer;
   RecordEntry entry;

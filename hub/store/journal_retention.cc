@@ -21,7 +21,7 @@ constexpr auto kActiveSegmentMinAge = std::chrono::minutes(10);
 }  // namespace
 
 Result<uint64_t> JournalStore::PurgePayloads(int64_t before_us, const PurgeAudit& audit) {
-  GALLERY_RETURN_IF_ERROR(CheckWritable());
+  GALLERY_RETURN_IF_ERROR(BeginChange());
   std::vector<uint64_t> seqs;
   for (uint64_t seq = 1; seq <= records_.size(); ++seq) {
     const RecordSlot& slot = Slot(seq);

@@ -24,6 +24,8 @@ JournalStore::JournalStore(std::string dir, JournalOptions options)
     : dir_(std::move(dir)), options_(options), cache_(options.cache_bytes) {}
 
 JournalStore::~JournalStore() {
+  SettleWrite();
+  writer_.reset();
   for (const auto& [number, fd] : read_fds_) ::close(fd);
   if (active_fd_ >= 0) ::close(active_fd_);
 }
@@ -50,6 +52,11 @@ Result<std::unique_ptr<JournalStore>> JournalStore::Open(const std::string& dir,
 Status JournalStore::CheckWritable() const {
   if (options_.read_only) return FailedPrecondition("store " + dir_ + " is open read-only");
   return OkStatus();
+}
+
+Status JournalStore::BeginChange() {
+  SettleWrite();
+  return CheckWritable();
 }
 
 Status JournalStore::StartSegment() {
@@ -186,15 +193,62 @@ Result<std::vector<std::string>> JournalStore::FindExisting(
   std::vector<std::string> existing;
   for (const auto& id : record_ids) {
     GALLERY_ASSIGN_OR_RETURN(uint64_t seq, FindRecord(id));
-    if (seq != 0) existing.push_back(id);
+    if (seq != 0 || writing_ids_.contains(id)) existing.push_back(id);
   }
   return existing;
 }
 
 Status JournalStore::Commit(std::span<const NewRecord> records, std::span<const AckedDelivery> acks,
                             const std::string& rule_set_hash) {
-  if (records.empty() && acks.empty()) return OkStatus();
-  GALLERY_RETURN_IF_ERROR(CheckWritable());
+  GALLERY_RETURN_IF_ERROR(StartCommit(records, acks, rule_set_hash));
+  return FinishCommit();
+}
+
+Status JournalStore::StartCommit(std::span<const NewRecord> records,
+                                 std::span<const AckedDelivery> acks,
+                                 const std::string& rule_set_hash) {
+  if (started_outcome_.has_value()) {
+    return FailedPrecondition("store " + dir_ + ": a started commit was not finished");
+  }
+  SettleWrite();
+  if (!records.empty() || !acks.empty()) {
+    GALLERY_RETURN_IF_ERROR(CheckWritable());
+    GALLERY_RETURN_IF_ERROR(EncodeCommit(records, acks, rule_set_hash));
+  } else {
+    buffer_.clear();
+  }
+  if (buffer_.empty()) {
+    started_outcome_ = OkStatus();
+    return OkStatus();
+  }
+  GALLERY_RETURN_IF_ERROR(PrepareAppend(buffer_.size()));
+  started_outcome_ = OkStatus();
+  for (const auto& record : records) writing_ids_.insert(record.record_id);
+  std::swap(buffer_, writing_);
+  if (writer_ == nullptr) writer_ = std::make_unique<CommitWriter>(options_.sync);
+  const Segment& segment = segments_.rbegin()->second;
+  writer_->Start(active_fd_, writing_, segment.size, segment.path);
+  return OkStatus();
+}
+
+Status JournalStore::FinishCommit() {
+  SettleWrite();
+  Status outcome = std::move(started_outcome_).value_or(OkStatus());
+  started_outcome_.reset();
+  return outcome;
+}
+
+void JournalStore::SettleWrite() {
+  if (writer_ == nullptr || !writer_->started()) return;
+  Status written = writer_->Wait();
+  Status applied = FinishAppend(writing_, std::move(written));
+  writing_ids_.clear();
+  if (started_outcome_.has_value() && started_outcome_->ok()) started_outcome_ = std::move(applied);
+}
+
+Status JournalStore::EncodeCommit(std::span<const NewRecord> records,
+                                  std::span<const AckedDelivery> acks,
+                                  const std::string& rule_set_hash) {
   for (const auto& record : records) {
     for (size_t i = 0; i < record.withholdings.size(); ++i) {
       for (size_t j = 0; j < i; ++j) {
@@ -269,12 +323,12 @@ Status JournalStore::Commit(std::span<const NewRecord> records, std::span<const 
   Frame last;
   (void)ReadOwnFrame(buffer_, last_frame, last);
   FinishFrame(buffer_, last_frame, last.kind, true);
-  return Append(buffer_);
+  return OkStatus();
 }
 
 Status JournalStore::AppendAudit(std::span<const std::string> entries) {
   if (entries.empty()) return OkStatus();
-  GALLERY_RETURN_IF_ERROR(CheckWritable());
+  GALLERY_RETURN_IF_ERROR(BeginChange());
   buffer_.clear();
   const size_t frame = BeginFrame(buffer_);
   EncodeAudit(std::vector<std::string_view>(entries.begin(), entries.end()), buffer_);
@@ -304,7 +358,18 @@ Result<std::vector<std::string>> JournalStore::AuditEntries(uint64_t after, size
 }
 
 Status JournalStore::Append(std::string_view frames) {
-  if (frames.size() > kMaxFrameBody) return InvalidArgument("a commit of over 1 GiB");
+  SettleWrite();
+  GALLERY_RETURN_IF_ERROR(PrepareAppend(frames.size()));
+  Segment& segment = segments_.rbegin()->second;
+  Status written = WriteAt(active_fd_, frames, segment.size, segment.path);
+  if (written.ok() && options_.sync && ::fdatasync(active_fd_) != 0) {
+    written = FileError("syncing", segment.path, errno);
+  }
+  return FinishAppend(frames, std::move(written));
+}
+
+Status JournalStore::PrepareAppend(size_t bytes) {
+  if (bytes > kMaxFrameBody) return InvalidArgument("a commit of over 1 GiB");
   if (cut_pending_) {
     // A failed commit may have left bytes past the end: gone before anything follows them.
     const Segment& active = segments_.rbegin()->second;
@@ -313,13 +378,13 @@ Status JournalStore::Append(std::string_view frames) {
     }
     cut_pending_ = false;
   }
-  if (ShouldRoll(frames.size())) GALLERY_RETURN_IF_ERROR(StartSegment());
+  if (ShouldRoll(bytes)) GALLERY_RETURN_IF_ERROR(StartSegment());
+  return OkStatus();
+}
+
+Status JournalStore::FinishAppend(std::string_view frames, Status written) {
   Segment& segment = segments_.rbegin()->second;
   const uint32_t number = segments_.rbegin()->first;
-  Status written = WriteAt(active_fd_, frames, segment.size, segment.path);
-  if (written.ok() && options_.sync && ::fdatasync(active_fd_) != 0) {
-    written = FileError("syncing", segment.path, errno);
-  }
   if (!written.ok()) {
     // Nothing of the batch may stay: a later, shorter commit written over it would leave
     // its whole entries behind, for recovery to take. The prepared space goes with it.

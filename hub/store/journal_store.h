@@ -6,11 +6,14 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "hub/store/commit_writer.h"
 #include "hub/store/journal_entries.h"
 #include "hub/store/journal_files.h"
 #include "hub/store/journal_frame.h"
@@ -41,7 +44,9 @@ struct JournalOptions {
 };
 
 // Not thread-safe (see Store). A commit is one write and one fdatasync of the active
-// segment: it is durable when Commit returns. Layout and recovery: hub/README.md, "The store".
+// segment: it is durable when Commit returns. StartCommit hands the write and sync to a
+// thread of its own (commit_writer.h); every other change first waits for that write and
+// applies it. Layout and recovery: hub/README.md, "The store".
 class JournalStore final : public Store {
  public:
   // Opens or creates the journal in directory `dir`, scanning every segment to rebuild the
@@ -56,6 +61,9 @@ class JournalStore final : public Store {
   Result<std::vector<std::string>> FindExisting(std::span<const std::string> record_ids) override;
   Status Commit(std::span<const NewRecord> records, std::span<const AckedDelivery> acks,
                 const std::string& rule_set_hash) override;
+  Status StartCommit(std::span<const NewRecord> records, std::span<const AckedDelivery> acks,
+                     const std::string& rule_set_hash) override;
+  Status FinishCommit() override;
   Result<std::vector<PendingDelivery>> Pending(const std::string& recipient, uint64_t after,
                                                size_t limit) override;
   Result<std::vector<std::pair<std::string, uint64_t>>> PendingCounts() override;
@@ -145,14 +153,26 @@ class JournalStore final : public Store {
   void ApplyPurge(const std::vector<uint64_t>& seqs);
 
   // journal_store.cc
+  // Encodes a commit's entries into buffer_ (empty when there is nothing to journal).
+  Status EncodeCommit(std::span<const NewRecord> records, std::span<const AckedDelivery> acks,
+                      const std::string& rule_set_hash);
   // Writes `frames` (whole entries, the last ending the commit) at the end of the active
   // segment and syncs; on failure cuts the segment back and returns kUnavailable. Then
   // applies them.
   Status Append(std::string_view frames);
+  // Append in its three steps: makes room (a cut left by a failed write, a new segment);
+  // after the write and sync, applies the frames, or cuts a failed write back.
+  Status PrepareAppend(size_t bytes);
+  Status FinishAppend(std::string_view frames, Status written);
+  // Waits for the background write, if one was started, and applies it or cuts it back;
+  // its outcome is kept for FinishCommit. Every change to the journal begins here.
+  void SettleWrite();
   Status StartSegment();
   // Whether the next commit of `bytes` goes to a new segment.
   bool ShouldRoll(uint64_t bytes);
   Status CheckWritable() const;
+  // Every change but a commit begins here: the background write settled, then writable.
+  Status BeginChange();
   uint32_t InternRules(const std::vector<std::string_view>& rule_ids);
   RecordSlot& Slot(uint64_t seq) { return records_[seq - 1]; }
   // The seq of the journaled record with this id, or 0.
@@ -188,6 +208,10 @@ class JournalStore final : public Store {
   uint32_t last_rules_ = 0;  // the list InternRules returned last
   PayloadCache cache_;
   std::string buffer_;   // a commit's frames, reused
+  std::string writing_;  // the frames of the commit being written in the background
+  std::unordered_set<std::string> writing_ids_;  // the record ids in writing_
+  std::optional<Status> started_outcome_;  // of the last StartCommit, until FinishCommit
+  std::unique_ptr<CommitWriter> writer_;  // started with the first StartCommit
   RecordEntry decoded_;  // a record being applied, reused
 };
 

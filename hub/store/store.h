@@ -136,6 +136,21 @@ class Store {
   virtual Status Commit(std::span<const NewRecord> records, std::span<const AckedDelivery> acks,
                         const std::string& rule_set_hash) = 0;
 
+  // Commit in two halves, so that the caller can prepare its next batch while this one is
+  // written and synced. StartCommit takes the batch (nothing of `records` is needed after
+  // it returns) and FinishCommit waits for it, returning what Commit would have: an error
+  // from either half means nothing of the batch is stored. Until FinishCommit, the batch
+  // counts in FindExisting only: every other method sees the store as before it, or first
+  // waits for it. One commit at a time: FinishCommit before the next StartCommit. A store
+  // that cannot write in the background commits in StartCommit.
+  virtual Status StartCommit(std::span<const NewRecord> records,
+                             std::span<const AckedDelivery> acks,
+                             const std::string& rule_set_hash) {
+    started_ = Commit(records, acks, rule_set_hash);
+    return OkStatus();
+  }
+  virtual Status FinishCommit() { return std::exchange(started_, OkStatus()); }
+
   // Those of `record_ids` that are journaled, in the order asked, each with its source,
   // its payload as received (empty once purged) and every delivery ever made of it, acked,
   // pending or dead-lettered. Unknown ids are left out. For routing corrections: asked only
@@ -204,6 +219,9 @@ class Store {
   // Up to `limit` audit entries, in order, from the one after the first `after` (entry
   // positions count from 1, so `after` 0 reads from the start).
   virtual Result<std::vector<std::string>> AuditEntries(uint64_t after, size_t limit) = 0;
+
+ private:
+  Status started_;  // the outcome of a StartCommit done at once
 };
 
 }  // namespace gallery::store

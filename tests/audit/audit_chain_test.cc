@@ -11,6 +11,7 @@
 
 #include "hub/audit/audit_events.h"
 #include "hub/audit/audit_hash.h"
+#include "hub/audit/sha256_context.h"
 #include "hub/store/journal_store.h"
 
 namespace gallery::audit {
@@ -36,6 +37,20 @@ class AuditChainTest : public ::testing::Test {
 
   std::filesystem::path dir_;
 };
+
+TEST(AuditHashTest, Sha256AndHmacMatchTheirPublishedTestVectors) {
+  // FIPS 180-2 appendix B.1 and B.2.
+  EXPECT_EQ(Hex(Sha256("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Hex(ChainHash("abcdbcdecdefdefgefghfghighij", "hijkijkljklmklmnlmnomnopnopq")),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  // RFC 4231 test case 2.
+  EXPECT_EQ(Hex(HmacSha256("Jefe").Of("what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // RFC 4231 test case 1: a 20-byte key of 0x0b.
+  EXPECT_EQ(Hex(HmacSha256(std::string(20, '\x0b')).Of("Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+}
 
 TEST_F(AuditChainTest, SealedEntriesAreNumberedAndEachLinksToTheHashOfTheOneBefore) {
   auto store = store::JournalStore::Open((dir_ / "journal").string());

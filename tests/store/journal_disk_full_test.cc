@@ -90,5 +90,41 @@ TEST_F(JournalDiskFullTest, FullDiskRefusesTheWholeBatchAndLaterCommitsSucceed) 
   EXPECT_THAT(log_.str(), Not(HasSubstr("recovery drops")));
 }
 
+TEST_F(JournalDiskFullTest, ACommitRefusedInTheBackgroundIsRefusedWholeWhenFinished) {
+  ASSERT_TRUE(mounted_) << "this test mounts a tmpfs and needs root";
+  auto store = Open({.preallocate = false});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  std::vector<NewRecord> first = {Record("r1", {"dn"})};
+  ASSERT_OK((*store)->Commit(first, {}, "hash"));
+  FillWithBallast(mount_ / "ballast");
+
+  std::vector<NewRecord> batch;
+  for (int i = 2; i < 40; ++i) batch.push_back(Record("r" + std::to_string(i), {"dn"}, 2000));
+  // The write itself is in the background: the refusal comes when the commit is finished.
+  ASSERT_OK((*store)->StartCommit(batch, {}, "hash"));
+  EXPECT_EQ((*store)->StartCommit(batch, {}, "hash").code(), Code::kFailedPrecondition)
+      << "one commit at a time";
+  const Status refused = (*store)->FinishCommit();
+  EXPECT_EQ(refused.code(), Code::kUnavailable) << refused.ToString();
+  EXPECT_THAT(refused.message(), HasSubstr("disk full"));
+  std::vector<std::string> ids = {"r2", "r39"};
+  auto existing = (*store)->FindExisting(ids);
+  ASSERT_TRUE(existing.ok());
+  EXPECT_THAT(*existing, IsEmpty()) << "a refused commit counts for nothing";
+  auto pending = (*store)->Pending("dn", 0, 100);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->size(), 1u);
+
+  std::filesystem::remove(mount_ / "ballast");
+  ASSERT_OK((*store)->StartCommit(batch, {}, "hash"));
+  // A change made before the commit is finished waits for it: the dead letter names a
+  // delivery of the started commit.
+  ASSERT_OK((*store)->DeadLetterDelivery("dn", 39, 5, "refused", 1));
+  ASSERT_OK((*store)->FinishCommit());
+  pending = (*store)->Pending("dn", 0, 100);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->size(), 38u) << "39 journaled, one of them dead-lettered";
+}
+
 }  // namespace
 }  // namespace gallery::store

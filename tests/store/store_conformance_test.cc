@@ -29,6 +29,23 @@ TEST_P(StoreConformanceTest, CommittedRecordsAreQueuedPerRecipientInJournalOrder
   EXPECT_THAT(PendingIds(*store, "housing-homesafe"), IsEmpty());
 }
 
+TEST_P(StoreConformanceTest, AStartedCommitCountsForDuplicatesAndIsQueuedOnceFinished) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  std::vector<NewRecord> first = {Record("r1", {"dn-central"})};
+  ASSERT_OK(store->Commit(first, {}, "hash"));
+  std::vector<NewRecord> batch = {Record("r2", {"dn-central"}), Record("r3", {"dn-central"})};
+  ASSERT_OK(store->StartCommit(batch, {}, "hash"));
+  batch.clear();  // the store keeps what it needs
+  std::vector<std::string> ids = {"r1", "r2", "r3", "r4"};
+  auto existing = store->FindExisting(ids);
+  ASSERT_TRUE(existing.ok()) << existing.status().ToString();
+  EXPECT_THAT(*existing, ElementsAre("r1", "r2", "r3"));
+  ASSERT_OK(store->FinishCommit());
+  EXPECT_THAT(PendingIds(*store, "dn-central"), ElementsAre(1u, 2u, 3u));
+  EXPECT_TRUE(store->FinishCommit().ok()) << "nothing started: nothing to wait for";
+}
+
 TEST_P(StoreConformanceTest, PendingStartsAfterTheGivenIdAndStopsAtTheLimit) {
   auto store = Open();
   ASSERT_TRUE(store);
