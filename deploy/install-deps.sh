@@ -12,6 +12,7 @@ packages=(
   libyaml-cpp-dev libspdlog-dev libfmt-dev libsqlite3-dev sqlite3
   libgoogle-perftools-dev  # tcmalloc_minimal, hubd's allocator
   postgresql libpq-dev
+  rabbitmq-server librabbitmq-dev  # the peer broker of tests/bench/run.sh's side-by-side
   prometheus  # promtool: checks hubd's /metrics text and the alert rules in the tests
   systemd     # systemd-analyze: checks the service units in deploy/systemd
   libgtest-dev libgmock-dev
@@ -45,4 +46,8 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}"
 # The package also brings a Prometheus server; Gallery needs only its promtool here.
 if [ -d /run/systemd/system ] && [[ " ${missing[*]} " == *" prometheus "* ]]; then
   systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
+# Likewise a RabbitMQ node: the benchmark starts a private one (tests/bench/rabbitmq_server.sh).
+if [ -d /run/systemd/system ] && [[ " ${missing[*]} " == *" rabbitmq-server "* ]]; then
+  systemctl disable --now rabbitmq-server >/dev/null 2>&1 || true
 fi

@@ -2,8 +2,11 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+
+#include "tests/bench/bench_stats.h"
 
 namespace gallery::bench {
 namespace {
@@ -16,7 +19,13 @@ constexpr std::array<std::string_view, 9> kNhsNumbers = {"9990000018", "99900000
 constexpr std::string_view kIdPrefix = "bench:";
 constexpr std::array<std::string_view, kPhases> kPhaseTags = {"tput", "lat"};
 
+// Kinds of bench-r1, bench-r2, bench-r3, and so on in turn.
+constexpr std::array<std::string_view, 3> kRecipientKinds = {"gp-practice", "community-health",
+                                                             "adult-social-care"};
+
 constexpr std::string_view kBenchHeading = "Bench";
+// Padding goes in fields of at most this size, under the hub's max_string_bytes (256 KiB).
+constexpr size_t kPaddingChunk = 64 * 1024;
 constexpr std::string_view kSentAtField = "SentAtNs";
 
 v1::Section& AddSection(v1::Record& record, std::string_view heading) {
@@ -43,43 +52,73 @@ std::string YamlQuoted(std::string_view text) {
 
 }  // namespace
 
-std::string ConfigYaml(uint32_t window, const StoreChoice& store) {
+std::string RecipientId(int number) { return "bench-r" + std::to_string(number); }
+
+std::string ConfigYaml(uint32_t window, const StoreChoice& store, int recipients,
+                       const std::vector<Agency>& more_agencies) {
   // The backend is always named: a bare path means different backends to different hubs.
   const std::string store_yaml =
       store.backend == "postgresql" ? "{backend: postgresql, dsn: " + YamlQuoted(store.dsn) + "}"
-      : store.backend == "journal"  ? std::string("{backend: journal, path: journal}")
-                                    : std::string("{backend: sqlite, path: hub.db}");
-  return "hub:\n"
-         "  id: bench-hub\n"
-         "  endpoint: \"tcp://127.0.0.1:*\"\n"
-         "  store: " +
-         store_yaml +
-         "\n"
-         "  rules: rules\n"
-         "  log_level: warn\n"
-         "delivery:\n"
-         "  window: " +
-         std::to_string(window) +
-         "\n"
-         // The benchmarks' figures are for plain ZeroMQ; CURVE's cost is not measured here.
-         "security:\n"
-         "  allow_plaintext: true\n"
-         "agencies:\n"
-         "  - {id: bench-source, name: Bench Source, kind: hospital}\n"
-         "  - {id: bench-r1, name: R1, kind: gp-practice, ods: B00001}\n"
-         "  - {id: bench-r2, name: R2, kind: community-health}\n"
-         "  - {id: bench-r3, name: R3, kind: adult-social-care}\n";
+      : store.backend == "journal"
+          ? std::string(store.sync ? "{backend: journal, path: journal}"
+                                   : "{backend: journal, path: journal, sync: false}")
+          : std::string("{backend: sqlite, path: hub.db}");
+  std::string yaml = "hub:\n"
+                     "  id: bench-hub\n"
+                     "  endpoint: \"tcp://127.0.0.1:*\"\n"
+                     "  store: " +
+                     store_yaml +
+                     "\n"
+                     "  rules: rules\n"
+                     // Info, for the line giving the rule count it loaded (no record logs).
+                     "  log_level: info\n"
+                     "delivery:\n"
+                     "  window: " +
+                     std::to_string(window) +
+                     "\n"
+                     // The benchmarks' figures are for plain ZeroMQ; CURVE's cost is not
+                     // measured here.
+                     "security:\n"
+                     "  allow_plaintext: true\n"
+                     "agencies:\n"
+                     "  - {id: bench-source, name: Bench Source, kind: hospital}\n";
+  for (int n = 1; n <= recipients; ++n) {
+    const std::string_view kind =
+        kRecipientKinds[static_cast<size_t>(n - 1) % kRecipientKinds.size()];
+    yaml += "  - {id: " + RecipientId(n) + ", name: R" + std::to_string(n) +
+            ", kind: " + std::string(kind);
+    // The records' registered GP is bench-r1's B00001; other practices need codes of their own.
+    if (kind == "gp-practice") {
+      char ods[16];
+      std::snprintf(ods, sizeof(ods), "B%05d", n);
+      yaml += ", ods: " + std::string(ods);
+    }
+    yaml += "}\n";
+  }
+  for (const Agency& agency : more_agencies) {
+    yaml += "  - {id: " + agency.id + ", name: " + agency.name + ", kind: " + agency.kind;
+    if (!agency.ods_code.empty()) yaml += ", ods: " + agency.ods_code;
+    yaml += "}\n";
+  }
+  return yaml;
 }
 
-std::string RulesYaml() {
+std::string RulesYaml(int recipients) {
+  std::string to;
+  for (int n = 1; n <= recipients; ++n) to += (n > 1 ? ", " : "") + RecipientId(n);
+  const std::string whom = recipients == 3 ? "all three" : "every recipient";
   return "protocol: bench\n"
          "version: 1\n"
-         "description: Everything but internal notes, from the bench source to all three.\n"
+         "description: Everything but internal notes, from the bench source to " +
+         whom +
+         ".\n"
          "rules:\n"
          "  - id: bench-all\n"
          "    from: [bench-source]\n"
          "    types: [bench.record]\n"
-         "    to: [bench-r1, bench-r2, bench-r3]\n"
+         "    to: [" +
+         to +
+         "]\n"
          "    include: [\"*\"]\n"
          "    exclude: [\"Notes/Internal\"]\n";
 }
@@ -112,7 +151,7 @@ std::optional<ParsedId> ParseRecordId(std::string_view record_id) {
   return std::nullopt;
 }
 
-RecordFactory::RecordFactory() {
+RecordFactory::RecordFactory(size_t padded_bytes) {
   using google::protobuf::util::TimeUtil;
   record_.set_source_agency(std::string(kSourceAgency));
   record_.set_record_type(std::string(kRecordType));
@@ -121,6 +160,14 @@ RecordFactory::RecordFactory() {
 
   v1::Subject& subject = *record_.mutable_subject();
   subject.set_registered_gp_ods("B00001");
+  v1::Section& bench = AddSection(record_, kBenchHeading);
+  seq_ = &AddField(bench, "Seq");
+  sent_at_ = &AddField(bench, kSentAtField);
+  if (padded_bytes > 0) {
+    Pad(padded_bytes);
+    return;
+  }
+
   v1::LocalIdentifier& local = *subject.add_local_ids();
   local.set_agency(std::string(kSourceAgency));
   local.set_value("MRN-00482913");
@@ -133,10 +180,6 @@ RecordFactory::RecordFactory() {
   who.add_address_lines("Little Benchley");
   who.set_postcode("BE1 2NC");
   who.set_phone("01632 960001");
-
-  v1::Section& bench = AddSection(record_, kBenchHeading);
-  seq_ = &AddField(bench, "Seq");
-  sent_at_ = &AddField(bench, kSentAtField);
 
   v1::Section& complaint = AddSection(record_, "Presenting complaint");
   AddField(complaint, "Summary")
@@ -174,6 +217,29 @@ RecordFactory::RecordFactory() {
       .set_text(
           "Discharge with reablement package; physiotherapy review within 72 hours; "
           "falls clinic referral; GP to review medication.");
+}
+
+void RecordFactory::Pad(size_t target_bytes) {
+  // As Make() will stamp it, so that the padding is measured against the real size.
+  Make(Phase::kThroughput, 0, NowNs());
+  AddField(AddSection(record_, kExcludedHeading), kExcludedField)
+      .set_text("Internal: not for onward disclosure.");
+  v1::Section& narrative = AddSection(record_, "Narrative");
+  constexpr std::string_view kSentence =
+      "Seen at home with her daughter; managing stairs with one stick, meals from a neighbour. ";
+  size_t size = record_.ByteSizeLong();
+  // A field costs a few bytes of tags and lengths beyond its text: stop short of those.
+  constexpr size_t kFieldOverhead = 16;
+  for (int part = 1; size + kFieldOverhead < target_bytes; ++part) {
+    std::string* text = AddField(narrative, "Text " + std::to_string(part)).mutable_text();
+    const size_t want = std::min(kPaddingChunk, target_bytes - size);
+    while (text->size() < want) text->append(kSentence.substr(0, want - text->size()));
+    size = record_.ByteSizeLong();
+    if (size > target_bytes) {
+      text->resize(text->size() - std::min(text->size(), size - target_bytes));
+    }
+    size = record_.ByteSizeLong();
+  }
 }
 
 const v1::Record& RecordFactory::Make(Phase phase, uint64_t seq, int64_t sent_at_ns) {

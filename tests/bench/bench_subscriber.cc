@@ -35,6 +35,18 @@ std::vector<int64_t> BenchSubscriber::Latencies(Phase phase) const {
   return latencies_[static_cast<size_t>(phase)];
 }
 
+std::vector<int64_t> BenchSubscriber::Latencies(Phase phase, uint64_t first_seq,
+                                                uint64_t end_seq) const {
+  std::lock_guard lock(mu_);
+  const auto p = static_cast<size_t>(phase);
+  std::vector<int64_t> window;
+  for (size_t i = 0; i < latencies_[p].size(); ++i) {
+    const uint64_t seq = latency_seqs_[p][i];
+    if (seq >= first_seq && seq < end_seq) window.push_back(latencies_[p][i]);
+  }
+  return window;
+}
+
 bool BenchSubscriber::FirstSight(const ParsedId& id) {
   std::vector<bool>& seen = seen_[static_cast<size_t>(id.phase)];
   if (id.seq >= seen.size()) seen.resize(std::max<size_t>(id.seq + 1, seen.size() * 2));
@@ -51,6 +63,7 @@ void BenchSubscriber::Run() {
     // One batch's findings, merged under the lock once the batch is acked.
     SubscriberCounts batch;
     std::array<std::vector<int64_t>, kPhases> batch_latencies;
+    std::array<std::vector<uint64_t>, kPhases> batch_seqs;
     // One Delivery for them all: the SDK parses each into the storage of the last.
     sdk::Delivery delivery;
     while (!stop_.load() && Clock::now() < deadline_) {
@@ -70,6 +83,7 @@ void BenchSubscriber::Run() {
           const auto p = static_cast<size_t>(id->phase);
           ++batch.distinct[p];
           batch_latencies[p].push_back(arrived - *sent);
+          batch_seqs[p].push_back(id->seq);
         }
         to_ack.push_back(delivery.delivery_id);
         if (to_ack.size() >= kAckBatch) break;
@@ -92,6 +106,8 @@ void BenchSubscriber::Run() {
         latencies_[p].insert(latencies_[p].end(), batch_latencies[p].begin(),
                              batch_latencies[p].end());
         batch_latencies[p].clear();
+        latency_seqs_[p].insert(latency_seqs_[p].end(), batch_seqs[p].begin(), batch_seqs[p].end());
+        batch_seqs[p].clear();
       }
       counts_.deliveries += batch.deliveries;
       counts_.duplicates += batch.duplicates;

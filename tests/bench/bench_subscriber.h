@@ -46,6 +46,8 @@ class BenchSubscriber {
   SubscriberCounts counts() const;
   // Send-to-arrival times in nanoseconds of `phase`'s distinct records, in arrival order.
   std::vector<int64_t> Latencies(Phase phase) const;
+  // The same, of the records numbered `first_seq` up to but excluding `end_seq`.
+  std::vector<int64_t> Latencies(Phase phase, uint64_t first_seq, uint64_t end_seq) const;
 
  private:
   void Run();
@@ -62,6 +64,7 @@ class BenchSubscriber {
   mutable std::mutex mu_;
   SubscriberCounts counts_;                              // guarded by mu_
   std::array<std::vector<int64_t>, kPhases> latencies_;  // guarded by mu_
+  std::array<std::vector<uint64_t>, kPhases> latency_seqs_;  // parallel; guarded by mu_
 
   std::thread thread_;  // last: starts once the members above exist
 };

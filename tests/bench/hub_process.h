@@ -44,6 +44,9 @@ class HubProcess {
   // False once hubd has exited (reaps it). Never blocks.
   bool Running();
 
+  // hubd's pid, to read its /proc entries while it runs.
+  pid_t pid() const { return pid_; }
+
   // The child's pid while it has not been reaped, else 0; for a watchdog thread that must
   // kill it before aborting the process. Thread-safe.
   pid_t pid_for_emergency() const { return live_pid_.load(); }

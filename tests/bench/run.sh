@@ -14,21 +14,55 @@
 #      DECISIONS timed decisions per rule set (default 200000; 0 skips it);
 #   7. adapter_bench ROUNDS times: each adapter's parse-and-map throughput on the upstream
 #      fixtures, in process (ADAPTERS=0 skips it);
+#   8. side by side, ROUNDS rounds, each running every system once at offered 5,000 and
+#      10,000 records/s: e2e_bench on the journal, synced and not (--durable yes|no); rabbitmq_bench against a private
+#      RabbitMQ node started with tests/bench/rabbitmq_server.sh and stopped (by its PID)
+#      when this script exits, whatever happens, persistent and transient (RABBITMQ=0 skips
+#      it, as does a machine without rabbitmq-server); zmq_forwarder_bench, a bare ZeroMQ
+#      forwarder (FORWARDER=0 skips it). Both 0 skips the step;
 # and prints one table: the median of each figure per column, the restart figures and the
 # decision figures; then each round's values, and the issue's targets, met or not.
 # Arguments go to every e2e_bench round (run.sh sets --backend and --dsn itself, and --rate
 # for step 2). Everything talks to 127.0.0.1 only. The measuring is bounded by BUDGET
 # seconds (default 540; each round is also bounded on its own): a step that no longer fits
-# is skipped and counts as failed. About 5 minutes once built on a 2-core machine. Exits
+# is skipped and counts as failed. About 5 minutes once built on a 2-core machine, and step
+# 8 about a minute a round more (on a busy machine, raise BUDGET). Exits
 # non-zero when a round or a step failed (not when a target is missed).
 #   tests/bench/run.sh
 #   ROUNDS=5 tests/bench/run.sh --records 20000 --rate 1000
 #   HIGH_RATE=0 SQLITE=0 POSTGRESQL=0 RESTART_DELIVERIES=0 tests/bench/run.sh   # journal only
+#   tests/bench/run.sh --json medians.json   # also writes every median and ratio as JSON
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+
+# --json FILE is run.sh's own; every other argument goes to e2e_bench, and --records,
+# --duration and --in-flight to the peer benchmarks too.
+json=""
+e2e_args=()
+peer_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --json)
+      [ $# -ge 2 ] || { echo "run.sh: --json needs a file name" >&2; exit 2; }
+      json=$(realpath -m "$2")
+      shift 2
+      ;;
+    --records | --duration | --in-flight)
+      [ $# -ge 2 ] || { echo "run.sh: $1 needs a value" >&2; exit 2; }
+      e2e_args+=("$1" "$2")
+      peer_args+=("$1" "$2")
+      shift 2
+      ;;
+    *)
+      e2e_args+=("$1")
+      shift
+      ;;
+  esac
+done
+set -- "${e2e_args[@]}"
 cd "$root"
 
-build=build/release
+build=${BUILD:-build/release}  # another build folder: BUILD=build-mine
 rounds=${ROUNDS:-3}
 high_rate=${HIGH_RATE:-10000}
 postgresql=${POSTGRESQL:-1}
@@ -36,25 +70,40 @@ sqlite=${SQLITE:-1}
 restart_deliveries=${RESTART_DELIVERIES:-1000000}
 decisions=${DECISIONS:-200000}
 adapters=${ADAPTERS:-1}
+rabbitmq=${RABBITMQ:-1}
+forwarder=${FORWARDER:-1}
 budget=${BUDGET:-540}
 for knob in "ROUNDS=$rounds" "HIGH_RATE=$high_rate" "POSTGRESQL=$postgresql" "SQLITE=$sqlite" \
             "RESTART_DELIVERIES=$restart_deliveries" "DECISIONS=$decisions" "ADAPTERS=$adapters" \
-            "BUDGET=$budget"; do
+            "BUDGET=$budget" "RABBITMQ=$rabbitmq" "FORWARDER=$forwarder"; do
   case "${knob#*=}" in
     '' | *[!0-9]*) echo "run.sh: ${knob%%=*} must be a whole number" >&2; exit 2 ;;
   esac
 done
 [ "$rounds" -ge 1 ] || { echo "run.sh: ROUNDS must be at least 1" >&2; exit 2; }
 
-echo "== build $build (e2e_bench, restart_bench, decision_bench, adapter_bench, hubd)"
+targets=(e2e_bench restart_bench decision_bench adapter_bench hubd)
+[ "$forwarder" = 0 ] || targets+=(zmq_forwarder_bench)
+rabbitmq_missing=""
+if [ "$rabbitmq" != 0 ]; then
+  if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
+    rabbitmq_missing="rabbitmq-server is not installed"
+  elif ! pkg-config --exists librabbitmq; then
+    rabbitmq_missing="librabbitmq-dev is not installed"
+  else
+    targets+=(rabbitmq_bench)
+  fi
+fi
+echo "== build $build (${targets[*]})"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target e2e_bench restart_bench decision_bench adapter_bench hubd
+cmake --build "$build" --target "${targets[@]}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/gallery-bench-run.XXXXXX")
 results="$work/results"  # "COLUMN NAME VALUE" per figure of each successful round
 : >"$results"
 failures=()
 pg_dir=""
+rabbitmq_dir=""
 
 # Stops the private PostgreSQL server, if one was started: by its PID through
 # pg_test_server.sh, then SIGKILL to that PID should it still be there.
@@ -75,8 +124,24 @@ stop_pg() {
   echo "== postgresql server stopped${pid:+ (pid $pid)}"
   pg_dir=""
 }
+# Stops the private RabbitMQ node and its epmd, if started: by their PIDs through
+# rabbitmq_server.sh, then SIGKILL to the node should it still be there.
+stop_rabbitmq() {
+  [ -n "$rabbitmq_dir" ] || return 0
+  local pid
+  pid=$(cat "$rabbitmq_dir/pid" 2>/dev/null || cat "$rabbitmq_dir/pid.erlang" 2>/dev/null || true)
+  timeout 60 bash tests/bench/rabbitmq_server.sh stop "$rabbitmq_dir" >/dev/null 2>&1 || true
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 1
+    timeout 60 bash tests/bench/rabbitmq_server.sh stop "$rabbitmq_dir" >/dev/null 2>&1 || true
+  fi
+  echo "== rabbitmq node stopped${pid:+ (pid $pid)}"
+  rabbitmq_dir=""
+}
 cleanup() {
   stop_pg
+  stop_rabbitmq
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -111,6 +176,29 @@ run_rounds() {
       failures+=("$column round $round failed")
     fi
   done
+}
+
+# side_round COLUMN ROUND COMMAND...: one round of the side by side, as run_rounds runs one:
+# COMMAND stops itself at the --timeout appended to it; `timeout` is the backstop.
+side_round() {
+  local column=$1 round=$2 cap limit
+  shift 2
+  cap=$(remaining)
+  [ "$cap" -le 150 ] || cap=150
+  if [ "$cap" -lt 45 ]; then
+    failures+=("$column round $round: skipped, BUDGET of $budget s spent")
+    return 0
+  fi
+  limit=$((cap - 35))
+  [ "$limit" -le 110 ] || limit=110
+  echo "== $column: round $round of $rounds"
+  if timeout "$cap" "$@" --timeout "$limit" >"$work/round" 2>&1; then
+    grep -v '^result ' "$work/round"
+    awk -v c="$column" '$1 == "result" { print c, $2, $3 }' "$work/round" >>"$results"
+  else
+    cat "$work/round"
+    failures+=("$column round $round failed")
+  fi
 }
 
 run_rounds journal "$@" --backend journal
@@ -194,6 +282,62 @@ if [ "$adapters" != 0 ]; then
       failures+=("adapter_bench round $round failed")
     fi
   done
+fi
+
+# Side by side: Gallery, durable and not, against the brokers an agency would pick instead,
+# each at the same offered rates. Columns are SYSTEM@RATE (tests/bench/side_by_side.py).
+# Each round runs every system once, so that other load on the machine falls on all alike;
+# the RabbitMQ node stays up, idle between its runs, for the whole step. The throughput
+# phase is measured in the runs at the first rate; at the second, 2,000 records warm up.
+# Latency phases of 3 s (arguments may say otherwise) keep the step near a minute a round.
+peer_rates=(5000 10000)
+side_args=(--duration 3)
+if [ "$rabbitmq" != 0 ] || [ "$forwarder" != 0 ]; then
+  durable=()
+  if "$build/bin/e2e_bench" --help | grep -q -- '--durable'; then
+    durable=(--durable yes)
+  else
+    echo "== side by side: this e2e_bench has no --durable; the durability-off column stays empty"
+  fi
+  rabbitmq_port=""
+  if [ "$rabbitmq" != 0 ] && [ -n "$rabbitmq_missing" ]; then
+    echo "== rabbitmq: skipped, $rabbitmq_missing (deploy/install-deps.sh installs it)"
+  elif [ "$rabbitmq" != 0 ]; then
+    rabbitmq_dir="$work/rabbitmq"
+    echo "== rabbitmq: private node (tests/bench/rabbitmq_server.sh)"
+    if rabbitmq_port=$(timeout 90 bash tests/bench/rabbitmq_server.sh start "$rabbitmq_dir"); then
+      rabbitmq_pid=$(cat "$rabbitmq_dir/pid")
+    else
+      rabbitmq_port=""
+      failures+=("rabbitmq: the private node did not start")
+    fi
+  fi
+  for round in $(seq 1 "$rounds"); do
+    for rate in "${peer_rates[@]}"; do
+      at=(--rate "$rate")
+      [ "$rate" = "${peer_rates[0]}" ] || at+=(--records 2000)
+      side_round "gallery-durable@$rate" "$round" "$build/bin/e2e_bench" --hubd "$build/bin/hubd" \
+        "${side_args[@]}" "$@" --backend journal "${at[@]}" "${durable[@]}"
+      if [ ${#durable[@]} -gt 0 ]; then
+        side_round "gallery-nosync@$rate" "$round" "$build/bin/e2e_bench" \
+          --hubd "$build/bin/hubd" "${side_args[@]}" "$@" --backend journal "${at[@]}" --durable no
+      fi
+      if [ -n "$rabbitmq_port" ]; then
+        for mode in rabbitmq rabbitmq-transient; do
+          transient=()
+          [ "$mode" = rabbitmq ] || transient=(--transient)
+          side_round "$mode@$rate" "$round" "$build/bin/rabbitmq_bench" --port "$rabbitmq_port" \
+            --broker-pid "$rabbitmq_pid" "${side_args[@]}" "${peer_args[@]}" "${at[@]}" \
+            "${transient[@]}"
+        done
+      fi
+      if [ "$forwarder" != 0 ]; then
+        side_round "forwarder@$rate" "$round" "$build/bin/zmq_forwarder_bench" "${side_args[@]}" \
+          "${peer_args[@]}" "${at[@]}"
+      fi
+    done
+  done
+  stop_rabbitmq
 fi
 
 echo
@@ -319,6 +463,8 @@ sort -k1,1 -k2,2 -k3,3g "$results" | awk -v rounds="$rounds" \
     }
     printf "%-58s %-28s %s\n", label, m, verdict
   }'
+
+python3 tests/bench/side_by_side.py "$results" --rounds "$rounds" ${json:+--json "$json"}
 
 if [ ${#failures[@]} -gt 0 ]; then
   printf 'run.sh: %s\n' "${failures[@]}" >&2
