@@ -24,6 +24,9 @@ constexpr uint32_t kProtocolVersion = 1;
 // Frames taken off the socket before committing them as one durable batch: large enough
 // to amortise the fsync, small enough to keep confirm latency low.
 constexpr int kMaxBatch = 2048;
+// Batches of fewer records are committed and confirmed within their pass; larger ones are
+// written while the next is read and routed.
+constexpr size_t kPipelinedBatch = 16;
 constexpr auto kTimerInterval = std::chrono::milliseconds(100);
 constexpr size_t kMaxHeldAcks = 1'000'000;
 constexpr auto kPurgeInterval = std::chrono::minutes(1);
@@ -416,7 +419,11 @@ void HubServer::CommitBatch() {
   const bool prepared = PrepareReading();
   FinishCommitting();
   if (prepared && reading_->prepared) {
+    // A small batch means little traffic: nothing to read meanwhile, so it is confirmed
+    // at once (the journal writes small commits on this thread anyway).
+    const bool small = reading_->publishes.size() < kPipelinedBatch;
     StartCommitting();
+    if (small) FinishCommitting();
   } else if (reading_->empty()) {
     reading_->Clear();  // frames refused on arrival leave nothing on its arena
   }

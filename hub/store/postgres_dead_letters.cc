@@ -41,6 +41,7 @@ Status PostgresStore::DeadLetterDelivery(const std::string& recipient, uint64_t 
   params.Int64(at_us);
   GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr letter, Run(pg::kDeadLetter, params, PGRES_TUPLES_OK,
                                                      "dead-lettering a delivery"));
+  recent_.Erase(recipient, delivery_id);  // out of the queue, whoever took it out
   if (PQntuples(letter.get()) == 0) {
     return NotFound("no unacked delivery " + std::to_string(delivery_id) + " to " + recipient);
   }
@@ -81,6 +82,9 @@ Result<uint64_t> PostgresStore::RetryDeadLetter(uint64_t id) {
   params.Int64(NowMicros());
   GALLERY_ASSIGN_OR_RETURN(pg::ResultPtr requeued, Run(pg::kRetryDeadLetter, params,
                                                        PGRES_TUPLES_OK, "retrying a dead letter"));
+  // The delivery is queued again under a new id, behind those cached: rare enough that the
+  // queues are simply read from the database again.
+  recent_.Clear();
   if (PQntuples(requeued.get()) == 0) return NoLetter(id);
   return static_cast<uint64_t>(pg::GetInt64(requeued.get(), 0, 0));
 }

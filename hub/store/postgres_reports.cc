@@ -117,20 +117,21 @@ Result<std::vector<std::string>> PostgresStore::RegistryFacts() {
 
 Status PostgresStore::AppendAudit(std::span<const std::string> entries) {
   if (entries.empty()) return OkStatus();
-  // One statement: all of the entries or none. Redone after a lost connection, it adds
-  // those the first attempt did not.
-  return RetryingOnLostConnection([&]() -> Result<bool> {
-           GALLERY_RETURN_IF_ERROR(Ready());
-           pg::ArrayParam audit(pg::kByteaOid);
-           for (const std::string& entry : entries) audit.AddBytes(entry);
-           pg::Params params;
-           params.Array(audit);
-           GALLERY_RETURN_IF_ERROR(Run(pg::kAppendAudit, params, PGRES_COMMAND_OK,
-                                       "appending to the audit log")
-                                       .status());
-           return true;
-         })
-      .status();
+  // One transaction, all of the entries or none, in one round trip.
+  pg::ArrayParam audit(pg::kByteaOid);
+  for (const std::string& entry : entries) audit.AddBytes(entry);
+  pg::Params params;
+  params.Array(audit);
+  AwaitCommit();
+  return CommitMarked(NewMark(), /*attempted=*/false, [&](int64_t mark) {
+    const pg::Params mark_params = MarkParams(mark);
+    return RunPipelined({{pg::kStmtCount, nullptr, PGRES_COMMAND_OK, "starting an append", "BEGIN"},
+                         {pg::kAppendAudit, &params, PGRES_COMMAND_OK, "appending to the audit log"},
+                         {pg::kMarkCommit, &mark_params, PGRES_COMMAND_OK, "marking the commit"},
+                         {pg::kStmtCount, nullptr, PGRES_COMMAND_OK, "committing an append",
+                          "COMMIT"}})
+        .status();
+  });
 }
 
 Result<uint64_t> PostgresStore::AuditCount() {

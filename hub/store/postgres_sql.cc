@@ -16,6 +16,11 @@ namespace {
 // Each recipient's queue is the table `queue`: the deliveries neither acked nor dead-lettered.
 // Acking deletes from it and stamps the delivery; as no index covers the stamped columns and
 // pages keep room (fillfactor), the stamp is a heap-only update, with no index to maintain.
+// Each transaction that appends to the audit log leaves its mark (`commit_marks`, a random
+// number, the previous one removed), so that after a lost connection the store learns
+// whether it committed instead of redoing it: the audit log needs no index over its entries.
+// A schema of format gallery-store-2 (audit entries kept unique by an index over their md5)
+// is brought to this format when opened.
 constexpr std::string_view kSchema = R"sql(
 CREATE SCHEMA IF NOT EXISTS {S};
 CREATE TABLE IF NOT EXISTS {S}.meta(
@@ -77,8 +82,15 @@ CREATE TABLE IF NOT EXISTS {S}.registry_facts(
 CREATE TABLE IF NOT EXISTS {S}.audit_log(
   seq bigint PRIMARY KEY,
   entry bytea NOT NULL);
-CREATE UNIQUE INDEX IF NOT EXISTS audit_log_entries ON {S}.audit_log(md5(entry));
+CREATE TABLE IF NOT EXISTS {S}.commit_marks(
+  mark bigint PRIMARY KEY);
 INSERT INTO {S}.meta(key, value) VALUES('format', '{F}') ON CONFLICT (key) DO NOTHING;
+DO $$ BEGIN
+  IF (SELECT value FROM {S}.meta WHERE key = 'format') = 'gallery-store-2' THEN
+    DROP INDEX IF EXISTS {S}.audit_log_entries;
+    UPDATE {S}.meta SET value = '{F}' WHERE key = 'format';
+  END IF;
+END $$;
 )sql";
 
 constexpr std::string_view kStatements[] = {
@@ -86,14 +98,15 @@ constexpr std::string_view kStatements[] = {
     "SELECT record_id FROM {S}.records WHERE record_id = ANY($1::bytea[])",
     // kJournalBatch: a whole batch in one statement, so that a commit is one round trip.
     // r: the records, in input order so that seq is journal order; ids already journaled are
-    // skipped, and only the new ones come back (the statement's result). n: each new
+    // skipped, and only the new ones come back. n: each new
     // record's position in the batch. d: the deliveries of new records. c: each recipient's
     // next delivery ids, reserved in the database (row locks on the counters, taken in
     // recipient order, serialize hub instances per recipient). m: the delivery ids, in
     // journal order per recipient. a: each record's distinct redactions, in payload_idx
     // order, stored in its row. A record id twice in the batch is journaled once, at its
     // first position. Then the queue, withholdings, deliveries and registry facts (idx:
-    // the fact's position in the batch, which orders a record's facts).
+    // the fact's position in the batch, which orders a record's facts). Returns each new
+    // delivery's position in the batch and its id, for the store's cache of recent ones.
     "WITH a AS (SELECT x.rec, array_agg(x.bytes ORDER BY x.idx) AS redacted"
     "  FROM unnest($13::int4[], $14::int4[], $15::bytea[]) AS x(rec, idx, bytes)"
     "  GROUP BY x.rec),"
@@ -114,7 +127,7 @@ constexpr std::string_view kStatements[] = {
     "  SELECT recipient, count(*) FROM d GROUP BY recipient ORDER BY recipient"
     "  ON CONFLICT (recipient) DO UPDATE SET last_id = k.last_id + excluded.last_id"
     "  RETURNING recipient, last_id),"
-    " m AS (SELECT d.recipient, d.seq, d.pidx, d.rules, d.withheld, c.last_id"
+    " m AS (SELECT d.ord, d.recipient, d.seq, d.pidx, d.rules, d.withheld, c.last_id"
     "  - count(*) OVER (PARTITION BY d.recipient)"
     "  + row_number() OVER (PARTITION BY d.recipient ORDER BY d.seq, d.ord) AS delivery_id"
     "  FROM d JOIN c ON c.recipient = d.recipient),"
@@ -127,7 +140,7 @@ constexpr std::string_view kStatements[] = {
     " f AS (INSERT INTO {S}.registry_facts(seq, idx, fact) SELECT n.seq, x.ord, x.fact"
     "  FROM unnest($19::int4[], $20::bytea[]) WITH ORDINALITY AS x(rec, fact, ord)"
     "  JOIN n ON n.ord = x.rec)"
-    " SELECT record_id FROM r",
+    " SELECT ord, delivery_id FROM m ORDER BY delivery_id",
     // kAckDeliveries: per recipient, so that both steps are index scans whatever the
     // statistics say (a join with the unnested acks may be planned as a scan of the table).
     "WITH q AS (DELETE FROM {S}.queue WHERE recipient = $1::text"
@@ -206,12 +219,10 @@ constexpr std::string_view kStatements[] = {
     " SELECT record_id FROM p ORDER BY seq",
     // kRegistryFacts
     "SELECT fact FROM {S}.registry_facts ORDER BY seq, idx",
-    // kAppendAudit: each entry once, so that a commit redone after a lost connection adds
-    // nothing (entries are unique: each holds its predecessor's hash).
+    // kAppendAudit
     "INSERT INTO {S}.audit_log(seq, entry)"
     " SELECT (SELECT coalesce(max(seq), 0) FROM {S}.audit_log) + x.ord, x.entry"
-    " FROM unnest($1::bytea[]) WITH ORDINALITY AS x(entry, ord)"
-    " ON CONFLICT ((md5(entry))) DO NOTHING",
+    " FROM unnest($1::bytea[]) WITH ORDINALITY AS x(entry, ord)",
     // kAuditCount
     "SELECT coalesce(max(seq), 0) FROM {S}.audit_log",
     // kAuditEntries
@@ -221,8 +232,13 @@ constexpr std::string_view kStatements[] = {
     "SELECT r.record_id, r.source_agency, r.payload, d.recipient, d.withheld"
     " FROM {S}.records r LEFT JOIN {S}.deliveries d ON d.seq = r.seq"
     " WHERE r.record_id = ANY($1::bytea[]) ORDER BY r.seq, d.recipient COLLATE \"C\", d.delivery_id",
+    // kMarkCommit: this transaction's mark $1 replaces this store's previous one, $2.
+    "WITH o AS (DELETE FROM {S}.commit_marks WHERE mark = $2::int8)"
+    " INSERT INTO {S}.commit_marks(mark) VALUES ($1::int8)",
+    // kFindMark: whether the transaction that left mark $1 committed.
+    "SELECT count(*) FROM {S}.commit_marks WHERE mark = $1::int8",
 };
-static_assert(std::size(kStatements) == 19);
+static_assert(std::size(kStatements) == 21);
 
 std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {

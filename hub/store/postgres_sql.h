@@ -6,8 +6,9 @@
 
 namespace gallery::store::pg {
 
-// Bumped when the tables change shape; a schema holding another format is refused.
-inline constexpr std::string_view kFormat = "gallery-store-2";
+// Bumped when the tables change shape; a schema holding another format is refused, but for
+// the previous one, gallery-store-2, which is brought to this one when opened.
+inline constexpr std::string_view kFormat = "gallery-store-3";
 
 // The prepared statements, named "g<value>" on each connection.
 enum Stmt : int {
@@ -30,6 +31,8 @@ enum Stmt : int {
   kAuditCount,
   kAuditEntries,
   kDisclosures,
+  kMarkCommit,
+  kFindMark,
   kStmtCount
 };
 

@@ -6,9 +6,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <random>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "hub/store/postgres_recent_deliveries.h"
 #include "hub/store/postgres_sql.h"
 #include "hub/store/postgres_wire.h"
 #include "hub/store/store.h"
@@ -24,8 +29,10 @@ struct PostgresOptions {
 // Not thread-safe (see Store). Every commit is one transaction committed with
 // synchronous_commit on, so a confirmed record is in the server's WAL on disk. Delivery
 // counters live in the database, so ids stay correct across reconnects and hub instances.
-// A lost connection fails the call in hand with kUnavailable (reads and Commit, which are
-// idempotent, are first retried once on a fresh connection); the next call reconnects.
+// A lost connection fails the call in hand with kUnavailable (reads are first retried once
+// on a fresh connection, and so are Commit and AppendAudit unless their commit mark shows
+// they landed); the next call reconnects. Unacked deliveries it committed are kept in
+// memory (RecentDeliveries), so Pending for a recipient that keeps up needs no round trip.
 class PostgresStore final : public Store {
  public:
   // Connects and creates the schema and its tables when absent. kInvalidArgument for a
@@ -37,6 +44,11 @@ class PostgresStore final : public Store {
   Result<std::vector<std::string>> FindExisting(std::span<const std::string> record_ids) override;
   Status Commit(std::span<const NewRecord> records, std::span<const AckedDelivery> acks,
                 const std::string& rule_set_hash) override;
+  // Sends the commit and returns; FinishCommit reads its outcome. Meanwhile FindExisting
+  // asks a second connection, and any other call first waits for the commit.
+  Status StartCommit(std::span<const NewRecord> records, std::span<const AckedDelivery> acks,
+                     const std::string& rule_set_hash) override;
+  Status FinishCommit() override;
   Result<std::vector<PendingDelivery>> Pending(const std::string& recipient, uint64_t after,
                                                size_t limit) override;
   Result<std::vector<std::pair<std::string, uint64_t>>> PendingCounts() override;
@@ -85,6 +97,17 @@ class PostgresStore final : public Store {
   // order. Fails with the first failed call's error (the calls after it are not run). On
   // trouble with the pipeline itself the connection is dropped; the next call reconnects.
   Result<std::vector<pg::ResultPtr>> RunPipelined(const std::vector<Call>& calls);
+  // RunPipelined in halves: sending, then reading the results of calls expecting these.
+  struct Expected {
+    ExecStatusType expect;
+    std::string_view what;
+  };
+  Status SendPipelined(const std::vector<Call>& calls);
+  Result<std::vector<pg::ResultPtr>> ReceivePipelined(const std::vector<Expected>& calls);
+  // Marks the connection for replacement; kUnavailable naming `what`.
+  Status Broken(std::string_view what);
+  // A new connection to the DSN, with the store's defaults; null when out of memory.
+  PGconn* ConnectTo() const;
   // Runs `sql` (no parameters, no results expected).
   Status Exec(std::string_view sql, std::string_view what);
   // Runs `call` once more on a fresh connection when it failed because the connection was
@@ -95,16 +118,84 @@ class PostgresStore final : public Store {
   // one snapshot; with `received`, each one's time of receipt and payload too.
   Status ReadSummaries(int64_t since_us, std::vector<RecordSummary>& out,
                        std::vector<std::pair<int64_t, std::string>>* received);
-  // Commit's work: BEGIN and the records; the delivery counters; the rest and COMMIT. Three
-  // round trips, whatever the batch holds.
-  Status CommitPipelined(std::span<const NewRecord> records, std::span<const AckedDelivery> acks,
-                         const std::string& rule_set_hash);
+  // A commit sent and not yet read back, with what its results need.
+  struct InFlight {
+    int64_t mark = 0;
+    std::vector<Expected> expected;
+    bool journals = false;  // the second call is kJournalBatch
+    // Each delivery of the batch, in batch order, as the cache would keep it.
+    std::vector<std::pair<std::string, pg::RecentDeliveries::Delivery>> deliveries;
+    std::vector<AckedDelivery> acks;
+    std::vector<std::string> record_ids;
+  };
+  // Commit's work in one round trip: BEGIN, the records, the audit entries, the acks, the
+  // commit's mark, COMMIT. SendCommit sends it; ReceiveCommit reads its outcome and keeps
+  // its deliveries in recent_.
+  Result<InFlight> SendCommit(std::span<const NewRecord> records,
+                              std::span<const AckedDelivery> acks,
+                              const std::string& rule_set_hash, int64_t mark);
+  Status ReceiveCommit(InFlight& batch);
+  // Reads the outcome of the commit in flight, if any, into finished_.
+  void AwaitCommit();
+  // FindExisting on the second connection, counting the ids of the commit in flight.
+  Result<std::vector<std::string>> FindExistingWhileCommitting(
+      std::span<const std::string> record_ids);
+  // Runs `attempt(mark)`, a transaction that leaves `mark` in commit_marks (kMarkCommit with
+  // MarkParams), rolled back if it fails. When the connection is lost on the way (or was,
+  // when `attempted`), asks a fresh one whether the mark is there before running it
+  // (again): the audit log has no index that would make a repeat harmless.
+  template <typename F>
+  Status CommitMarked(int64_t mark, bool attempted, F attempt);
+  int64_t NewMark();
+  // kMarkCommit's parameters: `mark` in place of this store's previous one.
+  pg::Params MarkParams(int64_t mark) const;
+  Result<bool> MarkCommitted(int64_t mark);
+
+  // A delivery of a commit's batch: its record, and the position of the batch's first
+  // delivery of that record with the same redaction.
+  struct BatchDelivery {
+    const NewRecord* record;
+    const NewDelivery* delivery;
+    size_t same_copy_as;
+  };
 
   PostgresOptions options_;
   std::string schema_;  // quoted
   PGconn* conn_ = nullptr;
   bool broken_ = false;  // the connection is in no known state: replace it before use
+  std::mt19937_64 marks_{std::random_device()()};
+  int64_t last_mark_ = 0;  // the mark of this store's last commit (0: none yet)
+  std::optional<InFlight> in_flight_;
+  Status finished_;  // the outcome of the last commit started, until FinishCommit
+  PGconn* reader_ = nullptr;  // for FindExisting while a commit is in flight
+  // The unacked deliveries this store committed, so that a recipient that keeps up is fed
+  // without reading its queue back from the server.
+  static constexpr size_t kRecentDeliveriesBytes = 64 << 20;
+  pg::RecentDeliveries recent_{kRecentDeliveriesBytes};
 };
+
+template <typename F>
+Status PostgresStore::CommitMarked(int64_t mark, bool attempted, F attempt) {
+  auto result = RetryingOnLostConnection([&]() -> Result<bool> {
+    GALLERY_RETURN_IF_ERROR(Ready());
+    if (std::exchange(attempted, true)) {  // the lost connection hid how it ended
+      GALLERY_ASSIGN_OR_RETURN(const bool committed, MarkCommitted(mark));
+      if (committed) {
+        last_mark_ = mark;
+        return true;
+      }
+    }
+    Status status = attempt(mark);
+    if (!status.ok() && conn_ != nullptr && !broken_ && PQstatus(conn_) == CONNECTION_OK &&
+        PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+      (void)Exec("ROLLBACK", "rolling back");  // nothing of the transaction stays
+    }
+    if (!status.ok()) return status;
+    last_mark_ = mark;
+    return true;
+  });
+  return result.status();
+}
 
 template <typename F>
 auto PostgresStore::RetryingOnLostConnection(F call) -> decltype(call()) {

@@ -157,6 +157,73 @@ TEST_F(PostgresStoreTest, SchemaFromBeforeRegistryFactsOpensAndKeepsThem) {
   EXPECT_THAT(PendingIds(*store, "dn-central"), ElementsAre(1u));
 }
 
+TEST_F(PostgresStoreTest, SchemaOfThePreviousFormatIsUpgradedAndKeepsItsAuditLog) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store);
+    NewRecord record = Record("r1", {"dn-central"});
+    record.audit_entry = "entry 1";
+    std::vector<NewRecord> batch = {record};
+    ASSERT_TRUE(store->Commit(batch, {}, "hash").ok());
+  }
+  // As gallery-store-2 left it: audit entries unique by an index over their md5, no marks.
+  Sql(dsn_).Run("UPDATE " + schema_ + ".meta SET value = 'gallery-store-2'; DROP TABLE " +
+                schema_ + ".commit_marks; CREATE UNIQUE INDEX audit_log_entries ON " + schema_ +
+                ".audit_log(md5(entry))");
+  auto store = Open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(Sql(dsn_).Value("SELECT value FROM " + schema_ + ".meta WHERE key = 'format'"),
+            "gallery-store-3");
+  EXPECT_EQ(Sql(dsn_).Value("SELECT count(*) FROM pg_indexes WHERE schemaname = '" + schema_ +
+                            "' AND indexname = 'audit_log_entries'"),
+            "0");
+  const std::vector<std::string> entries = {"entry 2"};
+  ASSERT_TRUE(store->AppendAudit(entries).ok());
+  auto log = store->AuditEntries(0, 10);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_THAT(*log, ElementsAre("entry 1", "entry 2"));
+  EXPECT_THAT(PendingIds(*store, "dn-central"), ElementsAre(1u));
+}
+
+TEST_F(PostgresStoreTest, EachCommitLeavesOneMarkInPlaceOfItsPrevious) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  for (int i = 0; i < 3; ++i) {
+    std::vector<NewRecord> batch = {Record("r" + std::to_string(i), {"dn-central"})};
+    ASSERT_TRUE(store->Commit(batch, {}, "hash").ok());
+  }
+  const std::vector<std::string> entries = {"entry"};
+  ASSERT_TRUE(store->AppendAudit(entries).ok());
+  EXPECT_EQ(Sql(dsn_).Value("SELECT count(*) FROM " + schema_ + ".commit_marks"), "1");
+}
+
+TEST_F(PostgresStoreTest, QueueReadFromMemoryFollowsAcksDeadLettersAndRetries) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  std::vector<NewRecord> batch = {Record("r1", {"dn-central"}), Record("r2", {"dn-central"}),
+                                  Record("r3", {"dn-central"})};
+  ASSERT_TRUE(store->Commit(batch, {}, "hash").ok());
+  const std::vector<AckedDelivery> acks = {{"dn-central", 2}};
+  ASSERT_TRUE(store->Commit({}, acks, "hash").ok());
+  EXPECT_THAT(PendingIds(*store, "dn-central"), ElementsAre(1u, 3u));
+  ASSERT_TRUE(store->DeadLetterDelivery("dn-central", 1, 3, "refused", 1).ok());
+  EXPECT_THAT(PendingIds(*store, "dn-central"), ElementsAre(3u));
+  auto letters = store->DeadLetters();
+  ASSERT_TRUE(letters.ok() && letters->size() == 1u);
+  auto retried = store->RetryDeadLetter(letters->front().id);
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  EXPECT_EQ(*retried, 4u);
+  EXPECT_THAT(PendingIds(*store, "dn-central"), ElementsAre(3u, 4u));
+  std::vector<NewRecord> more = {Record("r4", {"dn-central"})};
+  ASSERT_TRUE(store->Commit(more, {}, "hash").ok());
+  EXPECT_THAT(PendingIds(*store, "dn-central"), ElementsAre(3u, 4u, 5u));
+  auto pending = store->Pending("dn-central", 3, 1);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ(pending->front().record_id, "r1");
+  EXPECT_EQ(pending->front().payload, "r1 to dn-central");
+}
+
 TEST_F(PostgresStoreTest, IdenticalRedactionsOfOneRecordAreStoredOnce) {
   auto store = Open();
   ASSERT_TRUE(store);
