@@ -31,6 +31,18 @@ done
 [ $((rate * duration)) -le 10000000 ] ||
   { echo "soak.sh: RATE x DURATION must be at most 10,000,000 records" >&2; exit 2; }
 
+# The journal keeps every record's bytes until retention (hours) purges them: about 4.5 KB
+# per record of the bench's shape, 27 GB for 10 minutes at 10,000/s. A full disk would make
+# the hub refuse records, which is not what a soak measures: refuse to start instead.
+tmp_dir=${TMPDIR:-/tmp}
+needed_kib=$((rate * duration * 9 / 2 + 1048576))
+free_kib=$(df -Pk "$tmp_dir" | awk 'NR == 2 { print $4 }')
+if [ "$free_kib" -lt "$needed_kib" ]; then
+  echo "soak.sh: $tmp_dir has $((free_kib / 1024)) MiB free; $rate records/s for $duration s" \
+       "journals about $((needed_kib / 1024)) MiB: free space, or lower RATE or DURATION" >&2
+  exit 2
+fi
+
 echo "== build $build (e2e_bench, hubd)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" --target e2e_bench hubd
