@@ -438,6 +438,7 @@ bool HubServer::PrepareReading() {
   batch.audit_before = audit_->head();
   auto records = PrepareBatch(batch.publishes, *rules_, *registry_, *store_, NowMicros(), *audit_);
   if (!records.ok()) {
+    registry_->RollbackBatch();  // not yet prepared: RefuseBatch leaves the registry alone
     RefuseBatch(batch, records.status());
     audit_->Restore(batch.audit_before);
     return false;

@@ -58,6 +58,45 @@ TEST(RegistryBatchTest, RollbackRestoresTheStateBeforeTheBatch) {
             "gp-hillside");
 }
 
+TEST(RegistryBatchTest, OverlappingBatchesCommitOldestFirstAndRollBackNewestFirst) {
+  Registry registry(testing::TestAgencies());
+  const v1::Subject subject = MakeRecord("x", "gp-riverside", "x").subject();
+  const auto practices = [&] {
+    std::vector<std::string> agencies;
+    for (const auto &relationship : registry.History(subject)->relationships) {
+      if (relationship.active()) agencies.push_back(relationship.agency);
+    }
+    return agencies;
+  };
+  registry.BeginBatch();  // the batch being written
+  (void)registry.Learn(
+      MakeRecord("g1", "gp-riverside", "relationship.registration"));
+  registry.BeginBatch();  // the next, routed on what the first taught
+  (void)registry.Learn(
+      MakeRecord("g2", "gp-hillside", "relationship.registration"));
+  EXPECT_THAT(practices(), ::testing::ElementsAre("gp-hillside"));
+
+  // The first is written: kept. The second's commit fails: only it goes.
+  registry.CommitBatch();
+  registry.RollbackBatch();
+  EXPECT_THAT(practices(), ::testing::ElementsAre("gp-riverside"));
+  EXPECT_EQ(registry.fact_count(), 1u);
+
+  // Both refused: newest first, back to before the first.
+  registry.BeginBatch();
+  (void)registry.Learn(
+      MakeRecord("g3", "gp-hillside", "relationship.registration"));
+  registry.BeginBatch();
+  v1::Record other = MakeRecord("a1", "asc-county", "relationship.allocation");
+  other.mutable_subject()->set_nhs_number("4010232137");
+  (void)registry.Learn(other);
+  registry.RollbackBatch();
+  registry.RollbackBatch();
+  EXPECT_THAT(practices(), ::testing::ElementsAre("gp-riverside"));
+  EXPECT_EQ(registry.subject_count(), 1u);
+  EXPECT_EQ(registry.fact_count(), 1u);
+}
+
 TEST(RegistryBatchTest, LoadRebuildsTheStateFromJournaledFacts) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("registry_load_" + std::to_string(::getpid()));
