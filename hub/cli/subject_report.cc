@@ -1,9 +1,9 @@
 #include "hub/cli/subject_report.h"
 
-#include <ctime>
 #include <map>
 
 #include "hub/audit/audit_entry.pb.h"
+#include "hub/common/iso8601.h"
 #include "hub/governance/json_text.h"
 
 namespace gallery::cli {
@@ -12,15 +12,6 @@ namespace {
 constexpr size_t kPage = 4096;
 
 using governance::JsonString;
-
-std::string Iso8601(int64_t time_us) {
-  const std::time_t seconds = static_cast<std::time_t>(time_us / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 std::string Joined(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;
@@ -165,7 +156,7 @@ void PrintSubjectEvents(const std::vector<SubjectEvent>& events, std::string_vie
     out << "{\"subject\": " << JsonString(subject_id) << ", \"events\": [";
     for (size_t i = 0; i < events.size(); ++i) {
       const SubjectEvent& e = events[i];
-      out << (i == 0 ? "\n" : ",\n") << "  {\"time\": " << JsonString(Iso8601(e.time_us))
+      out << (i == 0 ? "\n" : ",\n") << "  {\"time\": " << JsonString(Iso8601Utc(e.time_us))
           << ", \"record_id\": " << JsonString(e.record_id)
           << ", \"record_type\": " << JsonString(e.record_type)
           << ", \"source\": " << JsonString(e.source)
@@ -186,7 +177,7 @@ void PrintSubjectEvents(const std::vector<SubjectEvent>& events, std::string_vie
     out << "time,record_id,record_type,source,outcome,agency,rule_ids,purposes,legal_basis,"
            "fields,withheld,overrides,reason,basis,corrects\n";
     for (const SubjectEvent& e : events) {
-      out << Iso8601(e.time_us) << ',' << CsvField(e.record_id) << ',' << CsvField(e.record_type)
+      out << Iso8601Utc(e.time_us) << ',' << CsvField(e.record_id) << ',' << CsvField(e.record_type)
           << ',' << CsvField(e.source) << ','
           << (e.refused ? "refused" : e.disclosed ? "disclosed" : "withheld") << ','
           << CsvField(e.agency) << ',' << CsvField(Joined(e.rule_ids, ";")) << ','
@@ -200,7 +191,7 @@ void PrintSubjectEvents(const std::vector<SubjectEvent>& events, std::string_vie
   out << "subject " << subject_id << ": " << events.size() << " decisions\n";
   for (const SubjectEvent& e : events) {
     if (e.involvement) {
-      out << "\n" << Iso8601(e.time_us) << "  involvement query by " << e.source << " for "
+      out << "\n" << Iso8601Utc(e.time_us) << "  involvement query by " << e.source << " for "
           << Joined(e.purposes, ", ") << "\n";
       if (e.refused) {
         out << "  REFUSED: " << e.reason << "\n";
@@ -213,7 +204,7 @@ void PrintSubjectEvents(const std::vector<SubjectEvent>& events, std::string_vie
       continue;
     }
     out << "\n"
-        << Iso8601(e.time_us) << "  record " << e.record_id << " (" << e.record_type << ") from "
+        << Iso8601Utc(e.time_us) << "  record " << e.record_id << " (" << e.record_type << ") from "
         << e.source << (e.corrects.empty() ? "" : ", correcting record " + e.corrects)
         << "\n";
     if (!e.disclosed) {

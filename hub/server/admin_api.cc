@@ -1,7 +1,6 @@
 #include "hub/server/admin_api.h"
 
 #include <charconv>
-#include <ctime>
 
 #include <google/protobuf/util/json_util.h>
 #include <nlohmann/json.hpp>
@@ -9,6 +8,7 @@
 
 #include "gallery/v1/record.pb.h"
 #include "hub/admin/dashboard_assets.h"
+#include "hub/common/iso8601.h"
 
 namespace gallery::server {
 namespace {
@@ -29,15 +29,6 @@ admin::AdminResponse Error(const Status& status) {
   return Json(http, {{"error", status.message()}});
 }
 
-std::string Iso8601(int64_t micros) {
-  const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 json LetterJson(const store::DeadLetter& letter) {
   return {{"id", letter.id},
           {"record_id", letter.record_id},
@@ -47,7 +38,7 @@ json LetterJson(const store::DeadLetter& letter) {
           {"delivery_id", letter.delivery_id},
           {"attempts", letter.attempts},
           {"reason", letter.reason},
-          {"at", Iso8601(letter.at_us)}};
+          {"at", Iso8601Utc(letter.at_us)}};
 }
 
 // "/admin/deadletters/12/retry" -> id 12, action "retry".

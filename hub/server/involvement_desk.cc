@@ -1,11 +1,11 @@
 #include "hub/server/involvement_desk.h"
 
-#include <ctime>
 
 #include <spdlog/spdlog.h>
 
-#include "hub/common/wire_codes.h"
+#include "hub/common/iso8601.h"
 #include "hub/common/now_micros.h"
+#include "hub/common/wire_codes.h"
 #include "hub/involvement/involvement_audit.h"
 
 namespace gallery::server {
@@ -32,15 +32,6 @@ std::string PercentDecoded(std::string_view text) {
     }
   }
   return out;
-}
-
-std::string Iso8601(int64_t micros) {
-  const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 }  // namespace
@@ -175,7 +166,7 @@ nlohmann::json InvolvementReplyJson(const InvolvementReply& reply) {
                         {"name", disclosed.agency.name},
                         {"kind", disclosed.agency.kind},
                         {"contact", disclosed.agency.contact},
-                        {"since", Iso8601(disclosed.since_us)},
+                        {"since", Iso8601Utc(disclosed.since_us)},
                         {"rules", disclosed.rule_ids}});
   }
   json withheld = json::array();

@@ -1,9 +1,9 @@
 #include "hub/server/overview.h"
 
 #include <algorithm>
-#include <ctime>
 
 #include "gallery/v1/record.pb.h"
+#include "hub/common/iso8601.h"
 #include "hub/common/now_micros.h"
 #include "hub/server/ops_alerts.h"
 
@@ -26,15 +26,6 @@ std::string OverrideKey(const std::string& recipient, const std::string& rule) {
 constexpr const char* kReloadRefusedKey = "reload-refused";
 std::string InvolvementRefusedKey(const std::string& asker) {
   return "involvement-refused\n" + asker;
-}
-
-std::string Iso8601(int64_t micros) {
-  const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 double SecondsBetween(Clock::time_point from, Clock::time_point to) {
@@ -108,7 +99,7 @@ Result<json> Overview::Build(store::Store& store, const HubSnapshot& hub,
   facts.audit_chain_intact = hub.audit_chain_intact;
 
   json doc;
-  doc["generated_at"] = Iso8601(now_us);
+  doc["generated_at"] = Iso8601Utc(now_us);
   doc["hub"] = {{"id", config_.hub_id},
                 {"rule_set_hash", hub.rules->content_hash()},
                 {"rules", hub.rules->rules().size()},
@@ -193,7 +184,7 @@ Result<json> Overview::Build(store::Store& store, const HubSnapshot& hub,
                       {"recipient", it->recipient},
                       {"attempts", it->attempts},
                       {"reason", it->reason},
-                      {"at", Iso8601(it->at_us)}});
+                      {"at", Iso8601Utc(it->at_us)}});
   }
   doc["dead_letters"] = {{"total", letters.size()}, {"recent", std::move(recent)}};
 
